@@ -1,0 +1,163 @@
+//! Checking a batch of Sigma files: load each (never stopping at a bad one), add the
+//! diagnostics that need the whole batch (duplicate ids), and count.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read as _;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Problem, Severity};
+use crate::files::Input;
+use crate::rule::{DocumentKind, LoadedFile, load::load_bytes, load_file};
+use crate::source::KeyPath;
+
+/// Loads every input, in order. Standard input is read once, as `<stdin>`.
+pub fn load_inputs(inputs: &[Input]) -> Vec<LoadedFile> {
+    let mut files: Vec<LoadedFile> = inputs
+        .iter()
+        .map(|input| match input {
+            Input::File(p) => load_file(p),
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                let limit = crate::rule::load::MAX_FILE_SIZE + 1;
+                match std::io::stdin().take(limit).read_to_end(&mut bytes) {
+                    Ok(_) => load_bytes("<stdin>", &bytes),
+                    Err(e) => LoadedFile {
+                        path: "<stdin>".into(),
+                        documents: Vec::new(),
+                        diagnostics: vec![Diagnostic::new(
+                            Problem::Io {
+                                reason: e.to_string(),
+                            },
+                            "<stdin>",
+                        )],
+                    },
+                }
+            }
+        })
+        .collect();
+    add_duplicate_ids(&mut files);
+    files
+}
+
+/// Warns about every document whose id an earlier document of the batch already has.
+pub fn add_duplicate_ids(files: &mut [LoadedFile]) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for f in files.iter_mut() {
+        let path = f.path.clone();
+        for d in &mut f.documents {
+            let Some(id) = d.id.clone() else { continue };
+            match seen.get(&id) {
+                Some(first) => {
+                    let mut diag = Diagnostic::new(
+                        Problem::DuplicateId {
+                            id,
+                            other: first.clone(),
+                        },
+                        path.clone(),
+                    );
+                    diag.key_path = Some(KeyPath::root().key("id").to_string());
+                    diag.rule = Some(d.label.clone());
+                    d.diagnostics.push(diag);
+                }
+                None => {
+                    seen.insert(id, format!("{path} ({})", d.label));
+                }
+            }
+        }
+    }
+}
+
+/// Counts over a checked batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files read.
+    pub files: usize,
+    /// Documents found (detection rules, correlations and filters).
+    pub rules: usize,
+    /// Detection rules.
+    pub detection_rules: usize,
+    /// Correlation rules.
+    pub correlation_rules: usize,
+    /// Filters.
+    pub filters: usize,
+    /// Documents (or files that yielded none) with at least one error.
+    pub rules_with_errors: usize,
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Errors per kind.
+    pub errors_by_code: BTreeMap<&'static str, usize>,
+    /// Warnings per kind.
+    pub warnings_by_code: BTreeMap<&'static str, usize>,
+}
+
+impl Summary {
+    /// Counts `files`.
+    pub fn of(files: &[LoadedFile]) -> Summary {
+        let mut s = Summary {
+            files: files.len(),
+            ..Summary::default()
+        };
+        for f in files {
+            if f.diagnostics.iter().any(Diagnostic::is_error) {
+                s.rules_with_errors += 1;
+            }
+            for d in &f.documents {
+                s.rules += 1;
+                match d.kind {
+                    DocumentKind::Rule => s.detection_rules += 1,
+                    DocumentKind::Correlation => s.correlation_rules += 1,
+                    DocumentKind::Filter => s.filters += 1,
+                }
+                if d.diagnostics.iter().any(Diagnostic::is_error) {
+                    s.rules_with_errors += 1;
+                }
+            }
+            for d in f.all_diagnostics() {
+                match d.severity {
+                    Severity::Error => {
+                        s.errors += 1;
+                        *s.errors_by_code.entry(d.code).or_default() += 1;
+                    }
+                    Severity::Warning => {
+                        s.warnings += 1;
+                        *s.warnings_by_code.entry(d.code).or_default() += 1;
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    /// The one-line summary: `N rules, E errors, W warnings` with the breakdown.
+    pub fn line(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let mut kinds = Vec::new();
+        if self.correlation_rules > 0 {
+            kinds.push(plural(self.correlation_rules, "correlation"));
+        }
+        if self.filters > 0 {
+            kinds.push(plural(self.filters, "filter"));
+        }
+        let kinds = if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        };
+        format!(
+            "{}{kinds} in {}, {}, {}",
+            plural(self.rules, "rule"),
+            plural(self.files, "file"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+        )
+    }
+}

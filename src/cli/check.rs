@@ -1,0 +1,108 @@
+//! `sigma-kql check PATH…`: load rules and report every problem.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{DiagFormat, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::check::{Summary, load_inputs};
+use crate::diag::Diagnostic;
+use crate::files;
+use crate::rule::DocumentKind;
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Rule files, folders (searched recursively for .yml/.yaml), or - for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DiagFormat::Human)]
+    format: DiagFormat,
+    /// Also print the intermediate representation of each rule's condition(s).
+    #[arg(long)]
+    show_ir: bool,
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    file: &'a str,
+    index: usize,
+    kind: DocumentKind,
+    title: &'a str,
+    id: Option<&'a str>,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    summary: &'a Summary,
+    documents: Vec<JsonDocument<'a>>,
+    diagnostics: Vec<&'a Diagnostic>,
+    unusable_paths: Vec<String>,
+}
+
+pub(super) fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let (inputs, path_problems) = files::collect(&args.paths);
+    let loaded = load_inputs(&inputs);
+    let summary = Summary::of(&loaded);
+    match args.format {
+        DiagFormat::Human => {
+            for f in &loaded {
+                for d in f.all_diagnostics() {
+                    writeln!(out, "{}", d.render())?;
+                }
+            }
+            if args.show_ir {
+                for f in &loaded {
+                    for d in &f.documents {
+                        let Some(crate::rule::Document::Rule(rule)) = &d.document else {
+                            continue;
+                        };
+                        writeln!(out, "# {} ({})", d.label, f.path)?;
+                        for c in &rule.conditions {
+                            writeln!(out, "{}\n", c.expr.pretty(100))?;
+                        }
+                    }
+                }
+            }
+            for p in &path_problems {
+                writeln!(out, "error[path]: cannot use {}: {}\n", p.path, p.reason)?;
+            }
+            writeln!(out, "{}", summary.line())?;
+        }
+        DiagFormat::Json => {
+            let report = JsonReport {
+                summary: &summary,
+                documents: loaded
+                    .iter()
+                    .flat_map(|f| {
+                        f.documents.iter().map(move |d| JsonDocument {
+                            file: &f.path,
+                            index: d.index,
+                            kind: d.kind,
+                            title: &d.label,
+                            id: d.id.as_deref(),
+                            ok: !d.diagnostics.iter().any(Diagnostic::is_error),
+                        })
+                    })
+                    .collect(),
+                diagnostics: loaded.iter().flat_map(|f| f.all_diagnostics()).collect(),
+                unusable_paths: path_problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.path, p.reason))
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(if !path_problems.is_empty() {
+        EXIT_USAGE
+    } else if summary.errors > 0 {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,69 @@
+//! The command-line interface (clap derive). Each subcommand has its own module; this one
+//! parses the arguments and maps results to exit codes: 0 success, 1 when any input has an
+//! error, 2 for usage errors (bad flags, paths that do not exist).
+
+mod check;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Sigma rules and exclusion scenarios to KQL for Microsoft Sentinel and Defender XDR.
+#[derive(Debug, Parser)]
+#[command(name = "sigma-kql", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load Sigma rules (files, folders, or - for stdin) and report every problem.
+    #[command(
+        after_help = "Examples:\n  sigma-kql check rules/\n  sigma-kql check --format json rules/ > report.json\n  cat rule.yml | sigma-kql check -"
+    )]
+    Check(check::CheckArgs),
+}
+
+/// Output format of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagFormat {
+    /// rustc-style diagnostics and a summary line.
+    Human,
+    /// One JSON document: summary, documents and diagnostics.
+    Json,
+}
+
+/// Exit status: everything fine.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: some input has an error.
+pub const EXIT_ERRORS: u8 = 1;
+/// Exit status: the command line itself is wrong.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs the command line of this process.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, &mut out),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("sigma-kql: {e:#}");
+            ExitCode::from(EXIT_ERRORS)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

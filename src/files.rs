@@ -1,0 +1,83 @@
+//! Finding input files: paths given on the command line, directories walked recursively for
+//! `.yml`/`.yaml` files in a stable (sorted) order, and `-` for standard input.
+
+use std::path::{Path, PathBuf};
+
+/// One input to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+/// A command-line path that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathProblem {
+    /// The path as given.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Whether `p` has a YAML extension.
+pub fn is_yaml(p: &Path) -> bool {
+    matches!(
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("yml" | "yaml")
+    )
+}
+
+/// Expands `paths`: files are taken as given (whatever their extension), directories are
+/// walked for YAML files (sorted, symlinked directories not followed), `-` is standard input.
+pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<PathProblem>) {
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        if p == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let path = PathBuf::from(p);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                walk(&path, &mut found, &mut problems);
+                found.sort();
+                inputs.extend(found.into_iter().map(Input::File));
+            }
+            Ok(_) => inputs.push(Input::File(path)),
+            Err(e) => problems.push(PathProblem {
+                path: p.clone(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    (inputs, problems)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<PathProblem>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(PathProblem {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            walk(&path, out, problems);
+        } else if (ft.is_file() || ft.is_symlink()) && is_yaml(&path) {
+            out.push(path);
+        }
+    }
+}
