@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Problem, Severity};
@@ -11,10 +12,11 @@ use crate::files::Input;
 use crate::rule::{DocumentKind, LoadedFile, load::load_bytes, load_file};
 use crate::source::KeyPath;
 
-/// Loads every input, in order. Standard input is read once, as `<stdin>`.
+/// Loads every input, in order (files are read and parsed on all cores; the result keeps the
+/// input order). Standard input is read once, as `<stdin>`.
 pub fn load_inputs(inputs: &[Input]) -> Vec<LoadedFile> {
     let mut files: Vec<LoadedFile> = inputs
-        .iter()
+        .par_iter()
         .map(|input| match input {
             Input::File(p) => load_file(p),
             Input::Stdin => {
@@ -57,6 +59,10 @@ pub fn add_duplicate_ids(files: &mut [LoadedFile]) {
                         path.clone(),
                     );
                     diag.key_path = Some(KeyPath::root().key("id").to_string());
+                    if let Some((line, column)) = d.id_place {
+                        diag.line = Some(line);
+                        diag.column = Some(column);
+                    }
                     diag.rule = Some(d.label.clone());
                     d.diagnostics.push(diag);
                 }

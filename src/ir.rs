@@ -15,7 +15,7 @@
 //! | string equality, case-insensitive | `Image eq "C:\\x.exe"` |
 //! | same, case-sensitive | `Image eq:cs "C:\\x.exe"` |
 //! | contains / startswith / endswith | `CommandLine contains " -enc "` |
-//! | wildcard pattern (Sigma syntax: `*`, `?`, `\` escapes) | `Image like "C:\\*\\x?.exe"` |
+//! | wildcard pattern: literals quoted, `*` / `?` / `%placeholder%` bare | `Image like "C:\\" * "\\x" ? ".exe"` |
 //! | regex with flags | `CommandLine regex:i "a.*b"` |
 //! | number | `EventID == 4688`, `Count > 5` |
 //! | boolean | `Enabled == true` |
@@ -679,12 +679,16 @@ impl fmt::Display for StrMatch {
                 write!(f, "{}{} {}", how.word(), case_suffix(*case), quote(value))
             }
             StrMatch::Pattern { pattern, case } => {
-                write!(
-                    f,
-                    "like{} {}",
-                    case_suffix(*case),
-                    quote(&pattern.to_sigma())
-                )
+                write!(f, "like{}", case_suffix(*case))?;
+                for p in pattern.parts() {
+                    match p {
+                        PatternPart::Lit(l) => write!(f, " {}", quote(l))?,
+                        PatternPart::Any => f.write_str(" *")?,
+                        PatternPart::One => f.write_str(" ?")?,
+                        PatternPart::Placeholder(n) => write!(f, " %{n}%")?,
+                    }
+                }
+                Ok(())
             }
             StrMatch::Regex(r) => {
                 let flags = r.flags.letters();
@@ -785,9 +789,9 @@ mod tests {
         assert_eq!(m(vec![lit("a"), Any]), r#"startswith "a""#);
         assert_eq!(m(vec![Any, lit("a")]), r#"endswith "a""#);
         assert_eq!(m(vec![Any, lit("a"), Any, Any]), r#"contains "a""#);
-        assert_eq!(m(vec![lit("a"), Any, lit("b")]), r#"like "a*b""#);
-        assert_eq!(m(vec![lit("a"), One]), r#"like "a?""#);
-        assert_eq!(m(vec![Any]), r#"like "*""#);
+        assert_eq!(m(vec![lit("a"), Any, lit("b")]), r#"like "a" * "b""#);
+        assert_eq!(m(vec![lit("a"), One]), r#"like "a" ?"#);
+        assert_eq!(m(vec![Any]), r#"like *"#);
         assert_eq!(m(vec![lit("a*b")]), r#"eq "a*b""#);
         assert_eq!(m(vec![lit("a*"), Any]), r#"startswith "a*""#);
         assert_eq!(

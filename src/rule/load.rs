@@ -25,6 +25,8 @@ pub struct LoadedDocument {
     pub label: String,
     /// The id, when it has one.
     pub id: Option<String>,
+    /// Line and column of the `id` key, when it could be found.
+    pub id_place: Option<(usize, usize)>,
     /// The document, when it has no errors.
     pub document: Option<Document>,
     /// Its errors and warnings.
@@ -186,6 +188,11 @@ pub fn load_source(name: &str, text: &str) -> LoadedFile {
                 .clone()
                 .unwrap_or_else(|| format!("document {}", index + 1)),
             id: ctx.id.clone(),
+            id_place: ctx
+                .id
+                .as_ref()
+                .and_then(|_| src.locate(index, &KeyPath::root().key("id")))
+                .map(|p| (p.line, p.column)),
             document: if ctx.has_errors() { None } else { document },
             diagnostics: ctx.diags,
         });

@@ -798,11 +798,11 @@ mod tests {
         );
         assert_eq!(
             lower(s("%Workstations%"), &["expand"]),
-            vec![r#"like "%Workstations%""#]
+            vec![r#"like %Workstations%"#]
         );
         assert_eq!(
             lower(s("%userdomain%"), &["contains", "expand"]),
-            vec![r#"like "*%userdomain%*""#]
+            vec![r#"like * %userdomain% *"#]
         );
     }
 
@@ -814,7 +814,10 @@ mod tests {
         assert_eq!(lower(s("x"), &["startswith"]), vec![r#"startswith "x""#]);
         assert_eq!(lower(s("x"), &["endswith"]), vec![r#"endswith "x""#]);
         assert_eq!(lower(s("*x"), &["contains"]), vec![r#"contains "x""#]);
-        assert_eq!(lower(s("a*b"), &["contains"]), vec![r#"like "*a*b*""#]);
+        assert_eq!(
+            lower(s("a*b"), &["contains"]),
+            vec![r#"like * "a" * "b" *"#]
+        );
         assert_eq!(lower(s(r"a\*b"), &["endswith"]), vec![r#"endswith "a*b""#]);
         assert_eq!(
             lower(RawValue::Num(Number::Int(4444)), &["contains"]),
@@ -879,7 +882,7 @@ mod tests {
         assert_eq!(v[5], r#"eq "/a -b""#);
         // A dash before a wildcard or at the end is not expanded.
         assert_eq!(lower(s("x -*"), &["windash"]), vec![r#"startswith "x -""#]);
-        assert_eq!(lower(s("x -?"), &["windash"]), vec![r#"like "x -?""#]);
+        assert_eq!(lower(s("x -?"), &["windash"]), vec![r#"like "x -" ?"#]);
         // Too many switches is an error, not an explosion.
         assert!(matches!(
             err(s("-a -b -c -d -e -f"), &["windash"]),
@@ -1101,7 +1104,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(kw("mimikatz", &[]), vec![r#"contains "mimikatz""#]);
-        assert_eq!(kw("a*b", &[]), vec![r#"like "*a*b*""#]);
+        assert_eq!(kw("a*b", &[]), vec![r#"like * "a" * "b" *"#]);
         assert_eq!(kw("x", &["startswith"]), vec![r#"startswith "x""#]);
         assert_eq!(kw("x", &["cased"]), vec![r#"contains:cs "x""#]);
         assert!(lower_keyword(&RawValue::Null, &[]).is_err());

@@ -322,6 +322,8 @@ mod tests {
         assert_eq!(p("1 of them"), "(1 of them)");
         assert_eq!(p("all of *"), "(all of *)");
         assert_eq!(p("1 of *_filter"), "(1 of *_filter)");
+        assert_eq!(p("1 of and*"), "(1 of and*)");
+        assert!(p("1 of and").starts_with("ERR"));
     }
 
     #[test]

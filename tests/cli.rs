@@ -1,0 +1,160 @@
+//! The command line as a user runs it.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::root;
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sigma-kql"));
+    cmd.args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("binary runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn check_of_the_project_rules_is_clean() {
+    let o = run(&["check", "rules"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "3 rules in 3 files, 0 errors, 0 warnings\n");
+}
+
+#[test]
+fn errors_give_exit_code_1_and_the_batch_goes_on() {
+    let o = run(
+        &[
+            "check",
+            "tests/fixtures/errors/unknown_modifier.yml",
+            "rules",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("error[unknown-modifier]: unknown modifier `contians`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--> tests/fixtures/errors/unknown_modifier.yml:7:9"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("4 rules in 4 files, 1 error, 0 warnings\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error_but_the_rest_is_checked() {
+    let o = run(&["check", "no/such/dir", "rules"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    assert!(out.contains("error[path]: cannot use no/such/dir"), "{out}");
+    assert!(out.contains("3 rules in 3 files"), "{out}");
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let o = run(&["check", "--format", "xml", "rules"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["check"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["frobnicate"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let rule = "title: From stdin\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image|endswith: x\n    condition: sel and not other\n";
+    let o = run(&["check", "-"], Some(rule));
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("--> <stdin>:6:28"), "{out}");
+    assert!(out.contains("condition refers to `other`"), "{out}");
+}
+
+#[test]
+fn json_output_is_one_document_with_places() {
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "tests/fixtures/errors/undefined_identifier.yml",
+            "tests/fixtures/errors/warn_duplicate_id.yml",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let s = &v["summary"];
+    assert_eq!(s["files"], 2);
+    assert_eq!(s["rules"], 3);
+    assert_eq!(s["errors"], 1);
+    assert_eq!(s["warnings"], 1);
+    assert_eq!(s["errors_by_code"]["undefined-identifier"], 1);
+    assert_eq!(s["warnings_by_code"]["duplicate-id"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "undefined-identifier");
+    assert_eq!(d["file"], "tests/fixtures/errors/undefined_identifier.yml");
+    assert_eq!(d["line"], 10);
+    assert_eq!(d["column"], 34);
+    assert_eq!(d["key_path"], "detection.condition");
+    assert_eq!(d["span"], serde_json::json!([18, 29]));
+    assert_eq!(d["rule"], "Typo in the condition");
+    assert_eq!(v["documents"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["documents"][0]["ok"], false);
+}
+
+#[test]
+fn show_ir_prints_each_condition() {
+    let o = run(
+        &[
+            "check",
+            "--show-ir",
+            "rules/rustdesk/proc_creation_win_rmm_rustdesk_product.yml",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("Product contains \"rustdesk\""),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn directories_are_walked_for_yaml_files_only() {
+    let dir = std::env::temp_dir().join(format!("sigma-kql-walk-{}", std::process::id()));
+    let sub = dir.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    let rule = "title: t\nlogsource: {product: windows}\ndetection:\n    s:\n        A: x\n    condition: s\n";
+    std::fs::write(dir.join("a.yml"), rule).unwrap();
+    std::fs::write(sub.join("b.YAML"), rule).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a rule").unwrap();
+    let o = run(&["check", dir.to_str().unwrap()], None);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "2 rules in 2 files, 0 errors, 0 warnings\n");
+}
