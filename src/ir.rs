@@ -28,11 +28,14 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use serde::Serialize;
+
 use crate::precedence::{Level, needs_parens};
 use crate::text::quote;
 
 /// A boolean expression over predicates.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Expr {
     /// All must hold (at least two operands once built through [`Expr::and`]).
     And(Vec<Expr>),
@@ -47,7 +50,7 @@ pub enum Expr {
 }
 
 /// A predicate on one field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldPred {
     /// The field name as written in the rule (or as mapped by a pipeline).
     pub field: String,
@@ -56,7 +59,8 @@ pub struct FieldPred {
 }
 
 /// What a field predicate tests.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     /// A string comparison.
     Str(StrMatch),
@@ -77,7 +81,8 @@ pub enum Op {
 }
 
 /// Whether a string comparison folds case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Case {
     /// Case-insensitive (Sigma's default).
     Insensitive,
@@ -86,7 +91,8 @@ pub enum Case {
 }
 
 /// A string comparison.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StrMatch {
     /// A plain comparison with a literal (no wildcard left in `value`).
     Text {
@@ -110,7 +116,8 @@ pub enum StrMatch {
 }
 
 /// How a literal is compared with a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TextOp {
     /// The whole string equals the literal.
     Eq,
@@ -135,7 +142,8 @@ impl TextOp {
 }
 
 /// One piece of a wildcard pattern.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PatternPart {
     /// Literal text.
     Lit(String),
@@ -148,7 +156,7 @@ pub enum PatternPart {
 }
 
 /// A Sigma wildcard pattern, normalised: adjacent literals merged, `**` collapsed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Pattern(Vec<PatternPart>);
 
 impl Pattern {
@@ -280,7 +288,7 @@ impl StrMatch {
 }
 
 /// A regular expression with Sigma's flags.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Regex {
     /// The expression as written in the rule.
     pub pattern: String,
@@ -289,7 +297,7 @@ pub struct Regex {
 }
 
 /// Regex flags from the `i`, `m` and `s` modifiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct RegexFlags {
     /// `|i`: ignore case.
     pub ignore_case: bool,
@@ -317,7 +325,8 @@ impl RegexFlags {
 }
 
 /// A number from the rule. Integers stay integers.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Number {
     /// An integer.
     Int(i64),
@@ -345,7 +354,8 @@ impl fmt::Display for Number {
 }
 
 /// A numeric comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CmpOp {
     /// `==`.
     Eq,
@@ -373,7 +383,7 @@ impl CmpOp {
 }
 
 /// An IPv4 or IPv6 network, normalised so that host bits are zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Cidr {
     /// The network address.
     pub addr: IpAddr,
@@ -455,7 +465,7 @@ impl fmt::Display for Cidr {
 }
 
 /// A comparison with another field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct FieldRef {
     /// The other field.
     pub field: String,
@@ -466,7 +476,8 @@ pub struct FieldRef {
 }
 
 /// A part of a timestamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TimePart {
     /// 0-59.
     Minute,

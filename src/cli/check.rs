@@ -8,7 +8,7 @@ use super::{DiagFormat, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::check::{Summary, load_inputs};
 use crate::diag::Diagnostic;
 use crate::files;
-use crate::rule::DocumentKind;
+use crate::rule::{Condition, Document, DocumentKind};
 
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
@@ -32,6 +32,25 @@ struct JsonDocument<'a> {
     title: &'a str,
     id: Option<&'a str>,
     ok: bool,
+    /// With `--show-ir`: each condition, its IR in text form and as a tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conditions: Option<Vec<JsonCondition<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonCondition<'a> {
+    text: &'a str,
+    ir: String,
+    expr: &'a crate::ir::Expr,
+}
+
+/// The lowered conditions of a rule or filter document.
+fn conditions(doc: Option<&Document>) -> &[Condition] {
+    match doc {
+        Some(Document::Rule(r)) => &r.conditions,
+        Some(Document::Filter(f)) => &f.conditions,
+        _ => &[],
+    }
 }
 
 #[derive(Serialize)]
@@ -56,11 +75,12 @@ pub(super) fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> 
             if args.show_ir {
                 for f in &loaded {
                     for d in &f.documents {
-                        let Some(crate::rule::Document::Rule(rule)) = &d.document else {
+                        let conds = conditions(d.document.as_ref());
+                        if conds.is_empty() {
                             continue;
-                        };
+                        }
                         writeln!(out, "# {} ({})", d.label, f.path)?;
-                        for c in &rule.conditions {
+                        for c in conds {
                             writeln!(out, "{}\n", c.expr.pretty(100))?;
                         }
                     }
@@ -84,6 +104,16 @@ pub(super) fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> 
                             title: &d.label,
                             id: d.id.as_deref(),
                             ok: !d.diagnostics.iter().any(Diagnostic::is_error),
+                            conditions: args.show_ir.then(|| {
+                                conditions(d.document.as_ref())
+                                    .iter()
+                                    .map(|c| JsonCondition {
+                                        text: &c.text,
+                                        ir: c.expr.to_string(),
+                                        expr: &c.expr,
+                                    })
+                                    .collect()
+                            }),
                         })
                     })
                     .collect(),

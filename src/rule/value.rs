@@ -127,7 +127,8 @@ pub fn parse_sigma_string(raw: &str) -> Pattern {
     Pattern::new(parts)
 }
 
-/// Turns `%name%` in the literal parts into placeholders (`|expand`); `\%` stays a literal `%`.
+/// Turns `%name%` in the literal parts into placeholders (`|expand`; a name is any run of
+/// characters other than `%`); `\%` stays a literal `%`.
 fn insert_placeholders(pattern: Pattern) -> Pattern {
     let mut parts = Vec::new();
     for p in pattern.parts().iter().cloned() {
@@ -144,10 +145,9 @@ fn insert_placeholders(pattern: Pattern) -> Pattern {
                 continue;
             }
             if c == '%' {
-                let name_len = rest[1..]
-                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
-                    .unwrap_or(rest.len() - 1);
-                if name_len > 0 && rest[1 + name_len..].starts_with('%') {
+                // As pySigma reads them: any run of characters other than `%`.
+                let name_len = rest[1..].find('%').unwrap_or(0);
+                if name_len > 0 {
                     if !lit.is_empty() {
                         parts.push(PatternPart::Lit(std::mem::take(&mut lit)));
                     }
@@ -800,6 +800,11 @@ mod tests {
             lower(s("%Workstations%"), &["expand"]),
             vec![r#"like %Workstations%"#]
         );
+        assert_eq!(
+            lower(s("%DC-MACHINE-NAME%$"), &["expand"]),
+            vec![r#"like %DC-MACHINE-NAME% "$""#]
+        );
+        assert_eq!(lower(s("100%"), &["expand"]), vec![r#"eq "100%""#]);
         assert_eq!(
             lower(s("%userdomain%"), &["contains", "expand"]),
             vec![r#"like * %userdomain% *"#]

@@ -52,7 +52,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// ```
 pub fn parse_condition(text: &str) -> Result<Cond, SyntaxError> {
     check_limits(text)?;
-    let mut pairs = ConditionParser::parse(Rule::condition, text).map_err(to_error)?;
+    let mut pairs = ConditionParser::parse(Rule::condition, text).map_err(|e| to_error(e, text))?;
     let root = pairs.next().map(|p| p.into_inner());
     let mut expr = None;
     for p in root.into_iter().flatten() {
@@ -239,7 +239,7 @@ fn describe(rule: &Rule) -> Option<(usize, &'static str)> {
     })
 }
 
-fn to_error(e: pest::error::Error<Rule>) -> SyntaxError {
+fn to_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     let (start, end) = match e.location {
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, t)) => (s, t),
@@ -251,7 +251,7 @@ fn to_error(e: pest::error::Error<Rule>) -> SyntaxError {
             ranked.sort();
             ranked.dedup();
             let wanted: Vec<&str> = ranked.into_iter().map(|(_, w)| w).collect();
-            let found = e.line().get(start..).and_then(|rest| {
+            let found = text.get(start..).and_then(|rest| {
                 let tok: String = rest
                     .chars()
                     .take_while(|c| !c.is_whitespace())
@@ -368,6 +368,11 @@ mod tests {
         assert!(p("a and or b").starts_with("ERR Syntax"));
         assert!(p("not").starts_with("ERR Syntax"));
         assert!(p("a )").starts_with("ERR Syntax"));
+        // Positions count from the start of the whole text, across lines.
+        assert_eq!(
+            p("a and\nb c"),
+            "ERR Syntax(\"expected `and`, `or` or the end of the condition, found `c`\") @8..9"
+        );
     }
 
     #[test]
