@@ -54,6 +54,17 @@ pub enum Problem {
         /// The YAML parser's message (without its position, which the diagnostic carries).
         message: String,
     },
+    /// The file holds no YAML document at all.
+    #[error("the file holds no Sigma document")]
+    EmptyFile,
+    /// More problems than a document's diagnostics show.
+    #[error("{errors} more errors and {warnings} more warnings in this document are not shown")]
+    MoreProblems {
+        /// Errors not shown.
+        errors: usize,
+        /// Warnings not shown.
+        warnings: usize,
+    },
     /// A YAML document is not a mapping of keys to values.
     #[error("a Sigma document must be a YAML mapping, found {found}")]
     NotAMapping {
@@ -99,6 +110,8 @@ pub enum Problem {
     UnknownModifier {
         /// The modifier as written.
         name: String,
+        /// The closest valid modifier, if one is close.
+        suggestion: Option<&'static str>,
     },
     /// A modifier used where the specification does not allow it.
     #[error("modifier `{modifier}` {reason}")]
@@ -265,6 +278,8 @@ impl Problem {
             Problem::Io { .. } => "io",
             Problem::TooLarge { .. } => "too-large",
             Problem::YamlSyntax { .. } => "yaml-syntax",
+            Problem::EmptyFile => "empty-file",
+            Problem::MoreProblems { .. } => "more-problems",
             Problem::NotAMapping { .. } => "not-a-mapping",
             Problem::MissingKey { .. } => "missing-key",
             Problem::WrongType { .. } => "wrong-type",
@@ -302,6 +317,7 @@ impl Problem {
     /// Whether the problem makes the document unusable.
     pub fn severity(&self) -> Severity {
         match self {
+            Problem::MoreProblems { errors: 0, .. } => Severity::Warning,
             Problem::BadId { .. }
             | Problem::UnknownLevel { .. }
             | Problem::UnknownStatus { .. }
@@ -319,11 +335,13 @@ impl Problem {
     }
 
     /// What to do about the problem.
-    pub fn hint(&self) -> Option<String> {
-        let h = match self {
+    pub fn hint(&self) -> String {
+        match self {
             Problem::Io { .. } => "check the path and its permissions".to_string(),
             Problem::TooLarge { .. } => "a Sigma rule file is a few kilobytes; split the file or check that it is a rule".into(),
             Problem::YamlSyntax { .. } => "fix the YAML at the position shown (indentation, quoting, a stray `:`)".into(),
+            Problem::EmptyFile => "a Sigma file holds at least one rule (`title`, `logsource`, `detection`)".into(),
+            Problem::MoreProblems { .. } => "fix the problems shown and check again".into(),
             Problem::NotAMapping { .. } => "a rule starts with keys such as `title:`, `logsource:` and `detection:`".into(),
             Problem::MissingKey { key } => match key.as_str() {
                 k if k.ends_with(".condition") => format!(
@@ -339,7 +357,13 @@ impl Problem {
             Problem::ObsoleteKey { .. } => {
                 "remove it; time windows belong to a correlation rule (`correlation:` with `timespan:`)".into()
             }
-            Problem::UnknownModifier { .. } => format!("valid modifiers: {}", crate::rule::modifier::names().join(", ")),
+            Problem::UnknownModifier { suggestion, .. } => {
+                let valid = crate::rule::modifier::names().join(", ");
+                match suggestion {
+                    Some(s) => format!("did you mean `{s}`? valid modifiers: {valid}"),
+                    None => format!("valid modifiers: {valid}"),
+                }
+            }
             Problem::MisplacedModifier { .. } => {
                 "modifiers apply left to right; see the modifier table in the README".into()
             }
@@ -379,8 +403,7 @@ impl Problem {
             Problem::UnusedIdentifier { .. } => "use it in the condition or remove it".into(),
             Problem::AllOnSingleValue => "remove `|all`, or list the values that must all match".into(),
             Problem::DuplicateId { .. } => "give each rule its own id".into(),
-        };
-        Some(h)
+        }
     }
 }
 
@@ -395,6 +418,43 @@ pub struct Excerpt {
     pub start: usize,
     /// Number of characters underlined (at least 1).
     pub len: usize,
+}
+
+impl Excerpt {
+    /// The widest excerpt shown, in characters; longer lines are cut around the caret.
+    pub const MAX_WIDTH: usize = 120;
+
+    /// An excerpt of `text` with a caret at character `start`, `len` characters wide. A long
+    /// text is shortened to a window around the caret, with `…` where it was cut.
+    pub fn new(line: Option<usize>, text: &str, start: usize, len: usize) -> Excerpt {
+        let chars: Vec<char> = text.chars().collect();
+        let len = len.clamp(1, Self::MAX_WIDTH / 2);
+        if chars.len() <= Self::MAX_WIDTH {
+            return Excerpt {
+                line,
+                text: text.to_string(),
+                start,
+                len,
+            };
+        }
+        let from = start.saturating_sub(Self::MAX_WIDTH / 3).min(chars.len());
+        let to = (from + Self::MAX_WIDTH).min(chars.len());
+        let mut shown: String = chars[from..to].iter().collect();
+        let mut caret = start - from;
+        if from > 0 {
+            shown.insert(0, '…');
+            caret += 1;
+        }
+        if to < chars.len() {
+            shown.push('…');
+        }
+        Excerpt {
+            line,
+            text: shown,
+            start: caret,
+            len,
+        }
+    }
 }
 
 /// One problem with its place.
@@ -422,7 +482,7 @@ pub struct Diagnostic {
     /// Title (or id) of the document the problem belongs to.
     pub rule: Option<String>,
     /// What to do.
-    pub hint: Option<String>,
+    pub hint: String,
     /// The source line with a caret under the place.
     #[serde(skip)]
     pub excerpt: Option<Excerpt>,
@@ -490,9 +550,7 @@ impl Diagnostic {
                 .collect();
             let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(ex.len.max(1)));
         }
-        if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "{pad} = help: {hint}");
-        }
+        let _ = writeln!(out, "{pad} = help: {}", self.hint);
         out
     }
 }

@@ -33,13 +33,24 @@ pub fn is_yaml(p: &Path) -> bool {
 }
 
 /// Expands `paths`: files are taken as given (whatever their extension), directories are
-/// walked for YAML files (sorted, symlinked directories not followed), `-` is standard input.
+/// walked for YAML files (sorted; symlinked directories are not followed, and only links to
+/// regular files are read), `-` is standard input. A file named twice is read once. A folder
+/// without any YAML file is a problem: a mistyped folder must not pass as "0 errors".
 pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<PathProblem>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |inputs: &mut Vec<Input>, path: PathBuf| {
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.insert(key) {
+            inputs.push(Input::File(path));
+        }
+    };
     for p in paths {
         if p == "-" {
-            inputs.push(Input::Stdin);
+            if !inputs.contains(&Input::Stdin) {
+                inputs.push(Input::Stdin);
+            }
             continue;
         }
         let path = PathBuf::from(p);
@@ -47,10 +58,18 @@ pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<PathProblem>) {
             Ok(m) if m.is_dir() => {
                 let mut found = Vec::new();
                 walk(&path, &mut found, &mut problems);
+                if found.is_empty() {
+                    problems.push(PathProblem {
+                        path: p.clone(),
+                        reason: "the folder holds no .yml or .yaml file".into(),
+                    });
+                }
                 found.sort();
-                inputs.extend(found.into_iter().map(Input::File));
+                for f in found {
+                    add(&mut inputs, f);
+                }
             }
-            Ok(_) => inputs.push(Input::File(path)),
+            Ok(_) => add(&mut inputs, path),
             Err(e) => problems.push(PathProblem {
                 path: p.clone(),
                 reason: e.to_string(),
@@ -76,8 +95,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<PathProblem>) {
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_dir() {
             walk(&path, out, problems);
-        } else if (ft.is_file() || ft.is_symlink()) && is_yaml(&path) {
-            out.push(path);
+        } else if is_yaml(&path) {
+            // A link counts when it leads to a regular file (never a device or a pipe).
+            let regular = ft.is_file()
+                || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));
+            if regular {
+                out.push(path);
+            }
         }
     }
 }

@@ -16,6 +16,10 @@ use crate::rule::value::{self, ChainError};
 use crate::source::KeyPath;
 use crate::syntax::{SyntaxErrorKind, parse_condition};
 
+/// The most predicates one condition may expand into (SigmaHQ's largest rule has 4,432):
+/// a bound on memory for rules that multiply expansions by referring to them many times.
+pub const MAX_PREDICATES: usize = 100_000;
+
 /// Lowers every condition of `detection`. Problems are reported; `None` if any is an error.
 pub(crate) fn lower_detection(
     detection: &Detection,
@@ -195,20 +199,60 @@ fn lower_condition(
             }
         }
     });
-    resolve(&ast, defs, cond, ctx)
+    let weight = predicates(&ast, defs);
+    if weight > MAX_PREDICATES {
+        ctx.report_span(
+            Problem::ConditionTooComplex {
+                what: format!("{weight} predicates once expanded"),
+                limit: MAX_PREDICATES,
+            },
+            &cond.path,
+            &cond.text,
+            crate::condition::Span::new(0, cond.text.len()),
+        );
+        return None;
+    }
+    let mut undefined = Vec::new();
+    resolve(&ast, defs, cond, &mut undefined, ctx)
 }
 
+/// How many predicates the condition expands into, computed before anything is copied.
+fn predicates(c: &Cond, defs: &IndexMap<&str, Option<Expr>>) -> usize {
+    let of = |name: &str| {
+        defs.get(name)
+            .and_then(|d| d.as_ref())
+            .map_or(0, Expr::leaf_count)
+    };
+    match c {
+        Cond::Or(v) | Cond::And(v) => v
+            .iter()
+            .fold(0usize, |acc, x| acc.saturating_add(predicates(x, defs))),
+        Cond::Not(x) => predicates(x, defs),
+        Cond::Ident { name, .. } => of(name),
+        Cond::Of { target, .. } => defs
+            .keys()
+            .filter(|n| match target {
+                OfTarget::Them => !n.starts_with('_'),
+                OfTarget::Pattern(p) => pattern_matches(p, n),
+            })
+            .fold(0usize, |acc, n| acc.saturating_add(of(n))),
+    }
+}
+
+/// Replaces identifiers and selectors by their definitions. `undefined` collects the names
+/// already reported, so that each is reported once.
 fn resolve(
     c: &Cond,
     defs: &IndexMap<&str, Option<Expr>>,
     cond: &ConditionText,
+    undefined: &mut Vec<String>,
     ctx: &mut Ctx<'_>,
 ) -> Option<Expr> {
-    let all = |items: &[Cond], ctx: &mut Ctx<'_>| -> Option<Vec<Expr>> {
+    let mut all = |items: &[Cond], ctx: &mut Ctx<'_>| -> Option<Vec<Expr>> {
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for i in items {
-            match resolve(i, defs, cond, ctx) {
+            match resolve(i, defs, cond, undefined, ctx) {
                 Some(e) => out.push(e),
                 None => ok = false,
             }
@@ -218,17 +262,26 @@ fn resolve(
     match c {
         Cond::Or(items) => all(items, ctx).map(Expr::or),
         Cond::And(items) => all(items, ctx).map(Expr::and),
-        Cond::Not(inner) => resolve(inner, defs, cond, ctx).map(Expr::not),
+        Cond::Not(inner) => resolve(inner, defs, cond, undefined, ctx).map(Expr::not),
         Cond::Ident { name, span } => match defs.get(name.as_str()) {
             // A definition with errors was reported where it is defined.
             Some(def) => def.clone(),
+            None if undefined.contains(name) => None,
             None => {
-                let mut defined: Vec<String> = defs.keys().map(|k| k.to_string()).collect();
+                undefined.push(name.clone());
                 let near = crate::text::closest(name, defs.keys().copied(), 1);
-                if let Some(best) = near.first() {
-                    let best = best.to_string();
-                    defined.retain(|d| *d != best);
-                    defined.insert(0, format!("{best} (closest)"));
+                let mut defined: Vec<String> = near
+                    .iter()
+                    .map(|best| format!("{best} (closest)"))
+                    .collect();
+                defined.extend(
+                    defs.keys()
+                        .filter(|k| !near.contains(k))
+                        .take(8)
+                        .map(|k| k.to_string()),
+                );
+                if defs.len() > defined.len() {
+                    defined.push(format!("and {} more", defs.len() - defined.len()));
                 }
                 ctx.report_span(
                     Problem::UndefinedIdentifier {

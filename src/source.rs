@@ -83,37 +83,84 @@ struct Line<'a> {
 }
 
 /// The text of a YAML file, split into lines and documents.
+///
+/// Documents are split on document markers at the start of a line (`---`, `...`), which YAML
+/// forbids inside content, so each document can be parsed on its own: a broken document does
+/// not hide the ones after it, and diagnostics find their lines in the right document.
 #[derive(Debug)]
 pub struct SourceText<'a> {
     text: &'a str,
     lines: Vec<&'a str>,
-    /// Per document: range of 0-based line numbers.
-    docs: Vec<std::ops::Range<usize>>,
+    /// Byte offset of each line's start.
+    starts: Vec<usize>,
+    /// The content lines (not blank, not comments) of the whole file.
+    content: Vec<Line<'a>>,
+    /// Per document: its range of 0-based line numbers, and its range in `content`.
+    docs: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
 
 impl<'a> SourceText<'a> {
-    /// Splits `text` into lines and YAML documents (separated by `---` lines).
+    /// Splits `text` into lines and YAML documents.
     pub fn new(text: &'a str) -> Self {
-        let lines: Vec<&str> = text.lines().collect();
-        let mut docs = Vec::new();
+        let mut lines = Vec::new();
+        let mut starts = Vec::new();
+        let mut offset = 0;
+        for l in text.split_inclusive('\n') {
+            starts.push(offset);
+            offset += l.len();
+            lines.push(
+                l.strip_suffix('\n')
+                    .map(|x| x.strip_suffix('\r').unwrap_or(x))
+                    .unwrap_or(l),
+            );
+        }
+        let mut content = Vec::new();
+        let mut line_ranges = Vec::new();
         let mut start = 0;
         let mut has_content = false;
         for (i, l) in lines.iter().enumerate() {
-            let is_sep = *l == "---" || l.starts_with("--- ") || *l == "...";
-            if is_sep {
+            let begins = *l == "---" || l.starts_with("--- ") || l.starts_with("---\t");
+            let ends = *l == "..." || l.starts_with("... ");
+            if begins || ends {
                 if has_content {
-                    docs.push(start..i);
+                    line_ranges.push(start..i);
+                    // The `---` line belongs to the document it opens.
+                    start = if begins { i } else { i + 1 };
+                    has_content = false;
+                } else if ends {
+                    start = i + 1;
                 }
-                start = i + 1;
-                has_content = false;
-            } else if is_content(l) {
+                // Otherwise: directives or comments before `---` stay with the next document.
+            } else if is_content(l) && !l.starts_with('%') {
                 has_content = true;
+            }
+            if is_content(l) {
+                let indent = l.len() - l.trim_start_matches(' ').len();
+                content.push(Line {
+                    no: i,
+                    indent,
+                    content: &l[indent..],
+                });
             }
         }
         if has_content {
-            docs.push(start..lines.len());
+            line_ranges.push(start..lines.len());
         }
-        SourceText { text, lines, docs }
+        let docs = line_ranges
+            .into_iter()
+            .map(|r| {
+                let a = content.partition_point(|c| c.no < r.start);
+                let b = content.partition_point(|c| c.no < r.end);
+                (r, a..b)
+            })
+            .collect();
+        SourceText {
+            text,
+            lines,
+            starts,
+            content,
+            docs,
+        }
     }
 
     /// The whole text.
@@ -126,30 +173,26 @@ impl<'a> SourceText<'a> {
         n.checked_sub(1).and_then(|i| self.lines.get(i).copied())
     }
 
-    /// Number of non-empty documents found by the line scan.
+    /// Number of documents (including any that hold only a null scalar such as `~`).
     pub fn doc_count(&self) -> usize {
         self.docs.len()
     }
 
+    /// The text of document `doc` and the 0-based line number it starts at.
+    pub fn doc_text(&self, doc: usize) -> Option<(&'a str, usize)> {
+        let (r, _) = self.docs.get(doc)?;
+        let from = self.starts.get(r.start).copied()?;
+        let to = self.starts.get(r.end).copied().unwrap_or(self.text.len());
+        Some((&self.text[from..to], r.start))
+    }
+
     /// Finds the line of `path` inside document `doc` (0-based), falling back to the deepest
-    /// ancestor that could be found. `None` if not even the first key can be found.
+    /// ancestor that could be found. `None` if not even the first key can be found. The root
+    /// path gives the document's first line.
     pub fn locate(&self, doc: usize, path: &KeyPath) -> Option<Place> {
-        let range = self.docs.get(doc)?.clone();
-        let lines: Vec<Line<'a>> = range
-            .filter_map(|no| {
-                let raw = self.lines[no];
-                if !is_content(raw) {
-                    return None;
-                }
-                let indent = raw.len() - raw.trim_start_matches(' ').len();
-                Some(Line {
-                    no,
-                    indent,
-                    content: &raw[indent..],
-                })
-            })
-            .collect();
-        let first = *lines.first()?;
+        let (_, range) = self.docs.get(doc)?;
+        let lines = &self.content[range.clone()];
+        let first = *lines.iter().find(|l| !l.content.starts_with("---"))?;
         if path.is_root() {
             return Some(Place {
                 line: first.no + 1,
@@ -160,14 +203,14 @@ impl<'a> SourceText<'a> {
         // `pos` is the index in `lines` where the current block starts, `parent` the column of
         // its owner (-1 for the document), `inline` the column of content that sits on the
         // owner's own line (after `- `), if any.
-        let mut pos = 0usize;
+        let mut pos = lines.iter().position(|l| l.no == first.no).unwrap_or(0);
         let mut parent: isize = -1;
         let mut inline: Option<usize> = None;
         let mut found: Option<Place> = None;
         for seg in path.segs() {
             match seg {
                 Seg::Key(k) => {
-                    let Some((idx, col)) = find_key(&lines, pos, parent, inline, k) else {
+                    let Some((idx, col)) = find_key(lines, pos, parent, inline, k) else {
                         break;
                     };
                     found = Some(Place {
@@ -180,7 +223,7 @@ impl<'a> SourceText<'a> {
                     inline = None;
                 }
                 Seg::Index(n) => {
-                    let Some((idx, col)) = find_item(&lines, pos, parent, *n) else {
+                    let Some((idx, col)) = find_item(lines, pos, parent, *n) else {
                         break;
                     };
                     found = Some(Place {

@@ -158,3 +158,43 @@ fn directories_are_walked_for_yaml_files_only() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(stdout(&o), "2 rules in 2 files, 0 errors, 0 warnings\n");
 }
+
+#[test]
+fn devices_pipes_and_empty_folders_are_refused() {
+    let o = run(&["check", "/dev/zero"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("not a regular file"), "{}", stdout(&o));
+
+    let dir = std::env::temp_dir().join(format!("sigma-kql-dev-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = run(&["check", dir.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("holds no .yml or .yaml file"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A link named *.yml that leads to a device is not read.
+    let rule = "title: t\nlogsource: {product: windows}\ndetection:\n    s:\n        A: x\n    condition: s\n";
+    std::fs::write(dir.join("a.yml"), rule).unwrap();
+    let _ = std::os::unix::fs::symlink("/dev/zero", dir.join("zero.yml"));
+    let o = run(&["check", dir.to_str().unwrap()], None);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "1 rule in 1 file, 0 errors, 0 warnings\n");
+}
+
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let o = run(
+        &[
+            "check",
+            "rules/rustdesk/proc_creation_win_rmm_rustdesk_product.yml",
+            "./rules/rustdesk/proc_creation_win_rmm_rustdesk_product.yml",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "1 rule in 1 file, 0 errors, 0 warnings\n");
+}

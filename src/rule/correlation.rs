@@ -144,7 +144,6 @@ fn strings(v: &Value) -> Option<Vec<String>> {
 pub(crate) fn load(map: &Mapping, ctx: &mut Ctx<'_>) -> Option<Correlation> {
     let meta = load_meta(map, ctx);
     let root = KeyPath::root().key("correlation");
-    let errors_before = ctx.error_count();
     let bad = |ctx: &mut Ctx<'_>, msg: String, path: &KeyPath| {
         ctx.report(Problem::BadCorrelation(msg), path);
     };
@@ -270,7 +269,7 @@ pub(crate) fn load(map: &Mapping, ctx: &mut Ctx<'_>) -> Option<Correlation> {
             false
         }
     };
-    if ctx.error_count() > errors_before || ctx.has_errors() {
+    if ctx.has_errors() {
         return None;
     }
     Some(Correlation {

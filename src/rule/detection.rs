@@ -285,17 +285,11 @@ fn load_item(ident: &str, key: &str, v: &Value, path: &KeyPath, ctx: &mut Ctx<'_
             Some(m) => modifiers.push(m),
             None => {
                 ok = false;
-                let near = modifier::suggestions(name);
                 let problem = Problem::UnknownModifier {
                     name: name.to_string(),
+                    suggestion: modifier::suggestions(name).first().copied(),
                 };
                 ctx.report(problem, path);
-                if let (Some(best), Some(d)) = (near.first(), ctx.diags.last_mut()) {
-                    d.hint = Some(format!(
-                        "did you mean `{best}`? valid modifiers: {}",
-                        modifier::names().join(", ")
-                    ));
-                }
             }
         }
     }

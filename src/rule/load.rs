@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use serde::Deserialize as _;
+use std::io::Read as _;
+
 use serde_yaml::Value;
 
 use super::{Document, DocumentKind, correlation, filter, meta};
@@ -58,7 +59,8 @@ impl LoadedFile {
     }
 }
 
-/// Reads and loads a file from disk.
+/// Reads and loads a file from disk. Only regular files are read (a device or a pipe named
+/// `*.yml` is refused), and never more than [`MAX_FILE_SIZE`] bytes plus one.
 pub fn load_file(path: &Path) -> LoadedFile {
     let name = path.display().to_string();
     let fail = |problem| LoadedFile {
@@ -67,10 +69,9 @@ pub fn load_file(path: &Path) -> LoadedFile {
         diagnostics: vec![Diagnostic::new(problem, name.clone())],
     };
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_SIZE => {
-            return fail(Problem::TooLarge {
-                size: m.len(),
-                limit: MAX_FILE_SIZE,
+        Ok(m) if !m.is_file() => {
+            return fail(Problem::Io {
+                reason: "not a regular file".into(),
             });
         }
         Ok(_) => {}
@@ -80,8 +81,11 @@ pub fn load_file(path: &Path) -> LoadedFile {
             });
         }
     }
-    match std::fs::read(path) {
-        Ok(bytes) => load_bytes(&name, &bytes),
+    let mut bytes = Vec::new();
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes));
+    match read {
+        Ok(_) => load_bytes(&name, &bytes),
         Err(e) => fail(Problem::Io {
             reason: e.to_string(),
         }),
@@ -90,21 +94,9 @@ pub fn load_file(path: &Path) -> LoadedFile {
 
 /// Loads a file's bytes (which must be UTF-8).
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedFile {
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return LoadedFile {
-            path: name.to_string(),
-            documents: Vec::new(),
-            diagnostics: vec![Diagnostic::new(
-                Problem::TooLarge {
-                    size: bytes.len() as u64,
-                    limit: MAX_FILE_SIZE,
-                },
-                name,
-            )],
-        };
-    }
     match std::str::from_utf8(bytes) {
         Ok(text) => load_source(name, text),
+        Err(_) if bytes.len() as u64 > MAX_FILE_SIZE => too_large(name, bytes.len()),
         Err(e) => {
             let (line, column) = line_col(&String::from_utf8_lossy(bytes), e.valid_up_to());
             let mut d = Diagnostic::new(
@@ -127,40 +119,61 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedFile {
     }
 }
 
-/// Loads every YAML document of `text` (named `name` in diagnostics).
+fn too_large(name: &str, size: usize) -> LoadedFile {
+    LoadedFile {
+        path: name.to_string(),
+        documents: Vec::new(),
+        diagnostics: vec![Diagnostic::new(
+            Problem::TooLarge {
+                size: size as u64,
+                limit: MAX_FILE_SIZE,
+            },
+            name,
+        )],
+    }
+}
+
+/// Loads every YAML document of `text` (named `name` in diagnostics). Each document is parsed
+/// on its own, so a broken one does not hide the others.
 pub fn load_source(name: &str, text: &str) -> LoadedFile {
+    if text.len() as u64 > MAX_FILE_SIZE {
+        return too_large(name, text.len());
+    }
     let src = SourceText::new(text);
     let mut file = LoadedFile {
         path: name.to_string(),
         documents: Vec::new(),
         diagnostics: Vec::new(),
     };
-    if text.len() as u64 > MAX_FILE_SIZE {
-        file.diagnostics.push(Diagnostic::new(
-            Problem::TooLarge {
-                size: text.len() as u64,
-                limit: MAX_FILE_SIZE,
-            },
-            name,
-        ));
-        return file;
-    }
-    let mut index = 0usize;
+
     // The document that opened a v1 rule collection (`action: global`), if any.
     let mut collection: Option<usize> = None;
-    for de in serde_yaml::Deserializer::from_str(text) {
-        let value = match Value::deserialize(de) {
+    for index in 0..src.doc_count() {
+        let Some((doc_text, first_line)) = src.doc_text(index) else {
+            continue;
+        };
+        let label = format!("document {}", index + 1);
+        let value: Value = match serde_yaml::from_str(doc_text) {
             Ok(v) => v,
             Err(e) => {
-                file.diagnostics.push(yaml_error(name, &src, &e));
-                // The YAML stream cannot be resumed after a syntax error.
-                break;
+                let mut d = yaml_error(name, &src, &e, first_line);
+                d.rule = Some(label.clone());
+                file.documents.push(LoadedDocument {
+                    index,
+                    kind: DocumentKind::Rule,
+                    label,
+                    id: None,
+                    id_place: None,
+                    document: None,
+                    diagnostics: vec![d],
+                });
+                continue;
             }
         };
         if value.is_null() {
             continue;
         }
-        let mut ctx = Ctx::new(name, &src, index, None);
+        let mut ctx = Ctx::new(name, &src, index);
         let (kind, document) = match collection {
             Some(first) => {
                 ctx.label = value
@@ -180,45 +193,70 @@ pub fn load_source(name: &str, text: &str) -> LoadedFile {
                 load_document(&value, &mut ctx)
             }
         };
+        let ok = !ctx.has_errors();
         file.documents.push(LoadedDocument {
             index,
             kind,
-            label: ctx
-                .label
-                .clone()
-                .unwrap_or_else(|| format!("document {}", index + 1)),
+            label: ctx.label.clone().unwrap_or(label),
             id: ctx.id.clone(),
             id_place: ctx
                 .id
                 .as_ref()
                 .and_then(|_| src.locate(index, &KeyPath::root().key("id")))
                 .map(|p| (p.line, p.column)),
-            document: if ctx.has_errors() { None } else { document },
-            diagnostics: ctx.diags,
+            document: if ok { document } else { None },
+            diagnostics: ctx.finish(),
         });
-        index += 1;
+    }
+    if file.documents.is_empty() {
+        file.diagnostics
+            .push(Diagnostic::new(Problem::EmptyFile, name));
     }
     file
 }
 
-fn yaml_error(name: &str, src: &SourceText<'_>, e: &serde_yaml::Error) -> Diagnostic {
+/// A YAML error of the document starting at 0-based line `first_line`.
+fn yaml_error(
+    name: &str,
+    src: &SourceText<'_>,
+    e: &serde_yaml::Error,
+    first_line: usize,
+) -> Diagnostic {
     let full = e.to_string();
     // The message ends with " at line L column C"; the position goes into the diagnostic.
     let message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
+    let duplicate = message
+        .split_once("duplicate entry with key \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(key, _)| key.to_string());
     let mut d = Diagnostic::new(Problem::YamlSyntax { message }, name);
     if let Some(loc) = e.location() {
-        d.line = Some(loc.line());
-        d.column = Some(loc.column());
-        if let Some(text) = src.line(loc.line()) {
-            d.excerpt = Some(Excerpt {
-                line: Some(loc.line()),
-                text: text.to_string(),
-                start: loc.column().saturating_sub(1),
-                len: 1,
-            });
+        let (mut line, mut column) = (loc.line() + first_line, loc.column());
+        // The parser points at the mapping; point at the repeated key instead.
+        if let Some(key) = duplicate {
+            let col0 = column.saturating_sub(1);
+            let repeated = (line + 1..line + 10_000)
+                .map_while(|n| src.line(n).map(|l| (n, l)))
+                .find(|(_, l)| {
+                    l.get(col0..).is_some_and(|rest| {
+                        l[..col0].trim().is_empty()
+                            && (rest.starts_with(&format!("{key}:"))
+                                || rest.starts_with(&format!("'{key}':"))
+                                || rest.starts_with(&format!("\"{key}\":")))
+                    })
+                });
+            if let Some((n, _)) = repeated {
+                line = n;
+            }
+            column = col0 + 1;
+        }
+        d.line = Some(line);
+        d.column = Some(column);
+        if let Some(text) = src.line(line) {
+            d.excerpt = Some(Excerpt::new(Some(line), text, column.saturating_sub(1), 1));
         }
     }
     d
@@ -273,6 +311,9 @@ pub fn yaml_kind(v: &Value) -> &'static str {
     }
 }
 
+/// The most diagnostics kept for one document; the rest are counted in a last one.
+pub const MAX_DIAGNOSTICS_PER_DOCUMENT: usize = 100;
+
 /// What a document's loader needs to report problems with their place.
 pub struct Ctx<'a> {
     file: &'a str,
@@ -282,31 +323,43 @@ pub struct Ctx<'a> {
     pub label: Option<String>,
     /// The document's id.
     pub id: Option<String>,
-    /// What was found so far.
-    pub diags: Vec<Diagnostic>,
+    diags: Vec<Diagnostic>,
+    /// Errors and warnings beyond [`MAX_DIAGNOSTICS_PER_DOCUMENT`].
+    more: (usize, usize),
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for document `doc` of `file`.
-    pub fn new(file: &'a str, src: &'a SourceText<'a>, doc: usize, label: Option<String>) -> Self {
+    /// A context for document `doc` (0-based) of `file`.
+    pub fn new(file: &'a str, src: &'a SourceText<'a>, doc: usize) -> Self {
         Ctx {
             file,
             src,
             doc,
-            label,
+            label: None,
             id: None,
             diags: Vec::new(),
+            more: (0, 0),
         }
     }
 
     /// Whether an error was reported.
     pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(Diagnostic::is_error)
+        self.error_count() > 0
     }
 
     /// The number of errors reported so far (to tell whether a step added one).
     pub fn error_count(&self) -> usize {
-        self.diags.iter().filter(|d| d.is_error()).count()
+        self.diags.iter().filter(|d| d.is_error()).count() + self.more.0
+    }
+
+    /// The diagnostics, with a last one counting those beyond the limit.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        let (errors, warnings) = self.more;
+        if errors + warnings > 0 {
+            let d = self.base(Problem::MoreProblems { errors, warnings }, &KeyPath::root());
+            self.diags.push(d);
+        }
+        self.diags
     }
 
     fn base(&self, problem: Problem, path: &KeyPath) -> Diagnostic {
@@ -318,68 +371,123 @@ impl<'a> Ctx<'a> {
         d
     }
 
+    /// Keeps `d`, or only counts it once the document has many.
+    fn push(&mut self, d: Diagnostic) {
+        if self.diags.len() < MAX_DIAGNOSTICS_PER_DOCUMENT {
+            self.diags.push(d);
+        } else if d.is_error() {
+            self.more.0 += 1;
+        } else {
+            self.more.1 += 1;
+        }
+    }
+
     /// Reports `problem` at the key `path` (its line found in the source, best effort).
     pub fn report(&mut self, problem: Problem, path: &KeyPath) {
         let mut d = self.base(problem, path);
-        if let Some(place) = self.src.locate(self.doc, path) {
+        if self.diags.len() < MAX_DIAGNOSTICS_PER_DOCUMENT
+            && let Some(place) = self.src.locate(self.doc, path)
+        {
             d.line = Some(place.line);
             d.column = Some(place.column);
             if let Some(text) = self.src.line(place.line) {
-                d.excerpt = Some(Excerpt {
-                    line: Some(place.line),
-                    text: text.to_string(),
-                    start: place.column - 1,
-                    len: place.len,
-                });
+                d.excerpt = Some(Excerpt::new(
+                    Some(place.line),
+                    text,
+                    place.column - 1,
+                    place.len,
+                ));
             }
         }
-        self.diags.push(d);
+        self.push(d);
     }
 
     /// Reports `problem` at `span` inside `text`, the string value of the key `path` (a
-    /// condition). The caret lands on the file's line when the text is found there, else on
-    /// the text itself.
+    /// condition). The caret lands on the file's line when the value can be followed there
+    /// (plain, quoted or block scalar), else under the text itself.
     pub fn report_span(&mut self, problem: Problem, path: &KeyPath, text: &str, span: Span) {
         let mut d = self.base(problem, path);
-        d.span = Some((span.start, span.end));
         let start = crate::source::floor_char_boundary(text, span.start);
         let end = crate::source::floor_char_boundary(text, span.end.max(span.start));
-        let caret_start = text[..start].chars().count();
+        d.span = Some((start, end.max(start)));
         let caret_len = text[start..end].chars().count().max(1);
         let place = self.src.locate(self.doc, path);
-        let on_line = place.and_then(|p| {
-            // The value usually sits on the key's line; for block scalars, on the next lines.
-            (p.line..p.line + 4).find_map(|n| {
-                let line = self.src.line(n)?;
-                let first_line = text.lines().next().filter(|l| !l.is_empty())?;
-                let at = line.find(first_line)?;
-                (start <= first_line.len()).then_some((n, line, line[..at].chars().count()))
-            })
-        });
-        match on_line {
-            Some((n, line, col0)) => {
-                d.line = Some(n);
-                d.column = Some(col0 + caret_start + 1);
-                d.excerpt = Some(Excerpt {
-                    line: Some(n),
-                    text: line.to_string(),
-                    start: col0 + caret_start,
-                    len: caret_len,
-                });
+        match place.and_then(|p| self.value_position(p, text, start)) {
+            Some((line_no, col0)) => {
+                d.line = Some(line_no);
+                d.column = Some(col0 + 1);
+                if let Some(line) = self.src.line(line_no) {
+                    d.excerpt = Some(Excerpt::new(Some(line_no), line, col0, caret_len));
+                }
             }
             None => {
                 if let Some(p) = place {
                     d.line = Some(p.line);
                     d.column = Some(p.column);
                 }
-                d.excerpt = Some(Excerpt {
-                    line: None,
-                    text: text.replace('\n', " "),
-                    start: caret_start,
-                    len: caret_len,
-                });
+                let flat = text.replace('\n', " ");
+                d.excerpt = Some(Excerpt::new(
+                    None,
+                    &flat,
+                    text[..start].chars().count(),
+                    caret_len,
+                ));
             }
         }
-        self.diags.push(d);
+        self.push(d);
+    }
+
+    /// Where byte `offset` of a scalar value lies in the file: (1-based line, 0-based column
+    /// in characters). Follows the value from the key at `key` over its continuation lines.
+    fn value_position(
+        &self,
+        key: crate::source::Place,
+        text: &str,
+        offset: usize,
+    ) -> Option<(usize, usize)> {
+        let line = self.src.line(key.line)?;
+        let key_start = line.char_indices().nth(key.column - 1).map(|(i, _)| i)?;
+        let colon = key_start + line[key_start..].find(':')?;
+        let rest_start =
+            colon + 1 + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
+        let rest = &line[rest_start..];
+        // The segments of the value: the rest of the key's line (unless a block indicator),
+        // then every following line indented deeper than the key.
+        let mut segments: Vec<(usize, usize, &str)> = Vec::new();
+        if !rest.is_empty() && !rest.starts_with('|') && !rest.starts_with('>') {
+            segments.push((key.line, rest_start, rest));
+        }
+        for n in key.line + 1.. {
+            let Some(l) = self.src.line(n) else { break };
+            if l.trim().is_empty() {
+                continue;
+            }
+            let indent = l.len() - l.trim_start().len();
+            if indent <= key_start {
+                break;
+            }
+            segments.push((n, indent, l[indent..].trim_end()));
+        }
+        let chars_to = |l: &str, byte: usize| l[..byte].chars().count();
+        // A quoted or plain value on one line: find the text itself.
+        if let [(n, at, seg)] = segments.as_slice()
+            && let Some(i) = seg.find(text)
+        {
+            let l = self.src.line(*n)?;
+            return Some((*n, chars_to(l, at + i) + text[..offset].chars().count()));
+        }
+        // Otherwise walk the lines: each contributes its text and one joining character.
+        let mut pos = 0usize;
+        for (n, at, seg) in segments {
+            if !text.get(pos..).is_some_and(|t| t.starts_with(seg)) {
+                return None;
+            }
+            if offset <= pos + seg.len() {
+                let l = self.src.line(n)?;
+                return Some((n, chars_to(l, at) + text[pos..offset].chars().count()));
+            }
+            pos += seg.len() + 1;
+        }
+        None
     }
 }

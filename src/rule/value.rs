@@ -62,7 +62,7 @@ pub enum ChainError {
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     Str { pattern: Pattern, case: Case },
-    Bytes(Vec<u8>),
+    Bytes { bytes: Vec<u8>, case: Case },
     Num(Number),
     Bool(bool),
     Null,
@@ -78,7 +78,7 @@ impl Kind {
     fn name(&self) -> &'static str {
         match self {
             Kind::Str { .. } => "a string",
-            Kind::Bytes(_) => "encoded bytes",
+            Kind::Bytes { .. } => "encoded bytes",
             Kind::Num(_) => "a number",
             Kind::Bool(_) => "a boolean",
             Kind::Null => "null",
@@ -345,16 +345,23 @@ pub fn lower_value(
     mods: &[Modifier],
     keyword: bool,
 ) -> Result<Vec<Op>, ChainError> {
+    check_chain_shape(mods, !keyword)?;
+    if let RawValue::Num(n) = raw
+        && !n.as_f64().is_finite()
+    {
+        return Err(ChainError::Invalid(
+            "numbers must be finite (not .inf or .nan)".into(),
+        ));
+    }
     let flags = chain_flags(mods);
     let mut vals = vec![initial(raw)];
-    let mut applied = 0usize;
     for &m in mods {
         if m.is_list_modifier() {
             continue;
         }
         let mut next = Vec::with_capacity(vals.len());
         for v in vals {
-            next.extend(apply(m, v, applied == 0, raw)?);
+            next.extend(apply(m, v, raw)?);
             if next.len() > MAX_VARIANTS {
                 return Err(ChainError::Invalid(format!(
                     "the modifiers expand the value into more than {MAX_VARIANTS} variants"
@@ -362,7 +369,6 @@ pub fn lower_value(
             }
         }
         vals = next;
-        applied += 1;
     }
     vals.into_iter()
         .map(|v| finish(v, keyword && !flags.positioned))
@@ -388,12 +394,15 @@ fn as_text(v: Kind) -> Kind {
             pattern: Pattern::new([PatternPart::Lit(n.to_string())]),
             case: Case::Insensitive,
         },
-        Kind::Bytes(b) => match String::from_utf8(b) {
+        Kind::Bytes { bytes, case } => match String::from_utf8(bytes) {
             Ok(s) => Kind::Str {
                 pattern: Pattern::new([PatternPart::Lit(s)]),
-                case: Case::Insensitive,
+                case,
             },
-            Err(e) => Kind::Bytes(e.into_bytes()),
+            Err(e) => Kind::Bytes {
+                bytes: e.into_bytes(),
+                case,
+            },
         },
         v => v,
     }
@@ -408,7 +417,9 @@ fn literal_text(pattern: &Pattern, m: Modifier) -> Result<String, ChainError> {
     })
 }
 
-fn apply(m: Modifier, v: Kind, first: bool, raw: &RawValue) -> Result<Vec<Kind>, ChainError> {
+/// Applies one value modifier. Position rules (`re` and `cidr` first, `exists` alone) were
+/// checked by [`check_chain_shape`].
+fn apply(m: Modifier, v: Kind, raw: &RawValue) -> Result<Vec<Kind>, ChainError> {
     let wrong = |v: &Kind, what: &str| {
         Err(ChainError::Misplaced {
             modifier: m,
@@ -443,9 +454,9 @@ fn apply(m: Modifier, v: Kind, first: bool, raw: &RawValue) -> Result<Vec<Kind>,
             v => wrong(&v, "strings"),
         },
         Modifier::Base64 | Modifier::Base64Offset => {
-            let data = match as_text(v) {
-                Kind::Str { pattern, .. } => literal_text(&pattern, m)?.into_bytes(),
-                Kind::Bytes(b) => b,
+            let (data, case) = match as_text(v) {
+                Kind::Str { pattern, case } => (literal_text(&pattern, m)?.into_bytes(), case),
+                Kind::Bytes { bytes, case } => (bytes, case),
                 v => return wrong(&v, "strings"),
             };
             let texts = if m == Modifier::Base64 {
@@ -463,28 +474,23 @@ fn apply(m: Modifier, v: Kind, first: bool, raw: &RawValue) -> Result<Vec<Kind>,
                 .into_iter()
                 .map(|t| Kind::Str {
                     pattern: Pattern::new([PatternPart::Lit(t)]),
-                    case: Case::Insensitive,
+                    case,
                 })
                 .collect())
         }
         Modifier::Utf16le | Modifier::Utf16be | Modifier::Utf16 => match as_text(v) {
-            Kind::Str { pattern, .. } => {
+            Kind::Str { pattern, case } => {
                 let text = literal_text(&pattern, m)?;
-                one(Kind::Bytes(match m {
+                let bytes = match m {
                     Modifier::Utf16le => utf16le(&text),
                     Modifier::Utf16be => utf16be(&text),
                     _ => [0xFF, 0xFE].into_iter().chain(utf16le(&text)).collect(),
-                }))
+                };
+                one(Kind::Bytes { bytes, case })
             }
             v => wrong(&v, "strings"),
         },
         Modifier::Re => {
-            if !first {
-                return Err(ChainError::Misplaced {
-                    modifier: m,
-                    reason: "must come first: it reads the value as written".into(),
-                });
-            }
             let pattern = match raw {
                 RawValue::Str(s) => s.clone(),
                 RawValue::Num(n) => n.to_string(),
@@ -510,12 +516,6 @@ fn apply(m: Modifier, v: Kind, first: bool, raw: &RawValue) -> Result<Vec<Kind>,
             }),
         },
         Modifier::Cidr => {
-            if !first {
-                return Err(ChainError::Misplaced {
-                    modifier: m,
-                    reason: "must come first: it reads the value as written".into(),
-                });
-            }
             match raw {
                 RawValue::Str(s) => Cidr::parse(s)
                     .map(|c| vec![Kind::Cidr(c)])
@@ -545,7 +545,7 @@ fn apply(m: Modifier, v: Kind, first: bool, raw: &RawValue) -> Result<Vec<Kind>,
                     case,
                 })),
                 _ => Err(ChainError::Invalid(
-                    "a field reference is a field name, without wildcards".into(),
+                    "a field reference is a field name without wildcards; to compare by substring or prefix, put `contains`/`startswith`/`endswith` after `fieldref`".into(),
                 )),
             },
             v => wrong(&v, "field names"),
@@ -664,11 +664,11 @@ fn finish(v: Kind, implicit_contains: bool) -> Result<Op, ChainError> {
     };
     Ok(match v {
         Kind::Str { pattern, case } => Op::Str(StrMatch::from_pattern(pattern, case)),
-        Kind::Bytes(b) => match String::from_utf8(b) {
+        Kind::Bytes { bytes, case } => match String::from_utf8(bytes) {
             Ok(s) => Op::Str(StrMatch::Text {
                 how: TextOp::Eq,
                 value: s,
-                case: Case::Insensitive,
+                case,
             }),
             Err(_) => {
                 return Err(ChainError::Invalid(
@@ -701,13 +701,8 @@ pub fn lower_keyword(raw: &RawValue, mods: &[Modifier]) -> Result<Vec<StrMatch>,
     lower_value(raw, mods, true)?
         .into_iter()
         .map(|op| match op {
+            // Numbers were turned into their text by the implicit `contains`.
             Op::Str(m) => Ok(m),
-            // A number keyword is searched as its text.
-            Op::Num(CmpOp::Eq, n) => Ok(StrMatch::Text {
-                how: TextOp::Contains,
-                value: n.to_string(),
-                case: Case::Insensitive,
-            }),
             _ => Err(ChainError::Invalid(
                 "a keyword (fieldless value) must be a string".into(),
             )),
@@ -893,6 +888,28 @@ mod tests {
             err(s("-a -b -c -d -e -f"), &["windash"]),
             ChainError::Invalid(_)
         ));
+    }
+
+    #[test]
+    fn cased_survives_encoding() {
+        assert_eq!(
+            lower(s("Abc"), &["cased", "base64"]),
+            vec![r#"eq:cs "QWJj""#]
+        );
+        assert_eq!(
+            lower(s("ab"), &["cased", "wide", "base64offset", "contains"])[0],
+            r#"contains:cs "YQBiA""#
+        );
+        assert_eq!(
+            lower(s("ab"), &["cased", "wide"]),
+            vec!["eq:cs \"a\\u{0}b\\u{0}\""]
+        );
+    }
+
+    #[test]
+    fn non_finite_numbers_are_invalid() {
+        let inf = RawValue::Num(Number::Float(f64::INFINITY));
+        assert!(matches!(err(inf, &["gt"]), ChainError::Invalid(_)));
     }
 
     #[test]

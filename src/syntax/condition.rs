@@ -22,24 +22,24 @@ pub const MAX_CONDITION_LEN: usize = 16 * 1024;
 /// The deepest nesting of parentheses and `not`s accepted.
 pub const MAX_NESTING: usize = 64;
 
-fn rule_for(level: Level) -> Rule {
+/// The keyword rule of an operator level (`x of` and parentheses are primaries, not operators).
+fn operator_rule(level: Level) -> Option<Rule> {
     match level {
-        Level::Or => Rule::k_or,
-        Level::And => Rule::k_and,
-        Level::Not => Rule::k_not,
-        // Not operators of the Pratt parser: `x of` is a primary, parentheses are `paren`.
-        Level::Of => Rule::selector,
-        Level::Atom => Rule::paren,
+        Level::Or => Some(Rule::k_or),
+        Level::And => Some(Rule::k_and),
+        Level::Not => Some(Rule::k_not),
+        Level::Of | Level::Atom => None,
     }
 }
 
+/// Operators registered loosest first, as the precedence table lists them.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     let mut p = PrattParser::new();
-    for level in precedence::BINARY {
-        p = p.op(Op::infix(rule_for(level), Assoc::Left));
+    for rule in precedence::BINARY.into_iter().filter_map(operator_rule) {
+        p = p.op(Op::infix(rule, Assoc::Left));
     }
-    for level in precedence::PREFIX {
-        p = p.op(Op::prefix(rule_for(level)));
+    for rule in precedence::PREFIX.into_iter().filter_map(operator_rule) {
+        p = p.op(Op::prefix(rule));
     }
     p
 });
@@ -52,12 +52,13 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// ```
 pub fn parse_condition(text: &str) -> Result<Cond, SyntaxError> {
     check_limits(text)?;
+    check_quantifiers(text)?;
     let mut pairs = ConditionParser::parse(Rule::condition, text).map_err(|e| to_error(e, text))?;
     let root = pairs.next().map(|p| p.into_inner());
     let mut expr = None;
     for p in root.into_iter().flatten() {
         match p.as_rule() {
-            Rule::expr => expr = Some(build(p.into_inner())),
+            Rule::expr => expr = Some(build(p.into_inner())?),
             Rule::obsolete | Rule::aggregation => {
                 let s = p.as_span();
                 let construct = obsolete_name(p.as_str());
@@ -151,11 +152,14 @@ fn span_of(p: &Pair<'_, Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
-fn build(pairs: Pairs<'_, Rule>) -> Cond {
+/// Builds the tree of an `expr`. The errors here are broken grammar invariants, reported
+/// rather than turned into a condition that means something else.
+fn build(pairs: Pairs<'_, Rule>) -> Result<Cond, SyntaxError> {
     PRATT
         .map_primary(primary)
-        .map_prefix(|_op, rhs| Cond::Not(Box::new(rhs)))
+        .map_prefix(|_op, rhs| Ok(Cond::Not(Box::new(rhs?))))
         .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
             let is_and = op.as_rule() == Rule::k_and;
             let mut items = Vec::new();
             for side in [lhs, rhs] {
@@ -165,30 +169,33 @@ fn build(pairs: Pairs<'_, Rule>) -> Cond {
                     c => items.push(c),
                 }
             }
-            if is_and {
+            Ok(if is_and {
                 Cond::And(items)
             } else {
                 Cond::Or(items)
-            }
+            })
         })
         .parse(pairs)
 }
 
-fn primary(p: Pair<'_, Rule>) -> Cond {
+fn invariant(what: &str, span: Span) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::Syntax(format!("internal parser error: {what}")),
+        span,
+    }
+}
+
+fn primary(p: Pair<'_, Rule>) -> Result<Cond, SyntaxError> {
     let span = span_of(&p);
     match p.as_rule() {
-        Rule::identifier => Cond::Ident {
+        Rule::identifier => Ok(Cond::Ident {
             name: p.as_str().to_string(),
             span,
+        }),
+        Rule::paren => match p.into_inner().find(|q| q.as_rule() == Rule::expr) {
+            Some(e) => build(e.into_inner()),
+            None => Err(invariant("parentheses without an expression", span)),
         },
-        Rule::paren => {
-            let inner = p.into_inner().find(|q| q.as_rule() == Rule::expr);
-            match inner {
-                Some(e) => build(e.into_inner()),
-                // The grammar guarantees an expr inside parentheses.
-                None => Cond::And(Vec::new()),
-            }
-        }
         Rule::selector => {
             let mut quantifier = Quantifier::One;
             let mut target = OfTarget::Them;
@@ -203,15 +210,44 @@ fn primary(p: Pair<'_, Rule>) -> Cond {
                     _ => {}
                 }
             }
-            Cond::Of {
+            Ok(Cond::Of {
                 quantifier,
                 target,
                 span,
-            }
+            })
         }
-        // The grammar's `primary` has no other alternatives.
-        _ => Cond::And(Vec::new()),
+        other => Err(invariant(&format!("unexpected {other:?}"), span)),
     }
+}
+
+/// `2 of x` and the like: Sigma has only `1 of` (or `any of`) and `all of`.
+fn check_quantifiers(text: &str) -> Result<(), SyntaxError> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !is_ident_byte(bytes[i - 1])) {
+            let end = (i..bytes.len())
+                .find(|&j| !bytes[j].is_ascii_digit())
+                .unwrap_or(bytes.len());
+            let rest = text[end..].trim_start();
+            let is_of = rest.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("of"))
+                && !rest[2..]
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if is_of && &text[i..end] != "1" && end < bytes.len() && !is_ident_byte(bytes[end]) {
+                return Err(SyntaxError {
+                    kind: SyntaxErrorKind::Syntax(format!(
+                        "`{} of` is not Sigma: use `1 of` (any one) or `all of`",
+                        &text[i..end]
+                    )),
+                    span: Span::new(i, end),
+                });
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 /// What a rule means to a person reading an error message, with its rank in the message.
@@ -244,6 +280,7 @@ fn to_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, t)) => (s, t),
     };
+    let mut found_len = 0;
     let message = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             // Deduplicated, in a fixed order: operands, operators, closers, the end.
@@ -259,21 +296,28 @@ fn to_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
                     .collect();
                 (!tok.is_empty()).then_some(tok)
             });
+            found_len = found.as_ref().map_or(0, String::len);
             let expected = match wanted.len() {
                 0 => "a valid condition".to_string(),
                 1 => wanted[0].to_string(),
                 n => format!("{} or {}", wanted[..n - 1].join(", "), wanted[n - 1]),
             };
             match found {
+                Some(tok) if !tok.starts_with(|c: char| c.is_ascii()) => format!(
+                    "expected {expected}, found `{tok}` (identifiers use the letters A-Z and a-z, digits, `_` and `-`)"
+                ),
                 Some(tok) => format!("expected {expected}, found `{tok}`"),
                 None => format!("expected {expected}"),
             }
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
+    // A span past the end (an error at the end of the text) is kept empty, inside the text.
+    let start = start.min(text.len());
+    let end = end.max(start + found_len).clamp(start, text.len());
     SyntaxError {
         kind: SyntaxErrorKind::Syntax(message),
-        span: Span::new(start, end.max(start + 1)),
+        span: Span::new(start, end),
     }
 }
 
@@ -347,11 +391,11 @@ mod tests {
     fn errors_have_spans_and_say_what_was_expected() {
         assert_eq!(
             p("a and"),
-            "ERR Syntax(\"expected an identifier, `not`, `(`, `1 of` or `all of`\") @5..6"
+            "ERR Syntax(\"expected an identifier, `not`, `(`, `1 of` or `all of`\") @5..5"
         );
         assert_eq!(
             p("(a or b"),
-            "ERR Syntax(\"expected `and`, `or` or `)`\") @7..8"
+            "ERR Syntax(\"expected `and`, `or` or `)`\") @7..7"
         );
         assert_eq!(
             p("a b"),
@@ -359,13 +403,24 @@ mod tests {
         );
         assert_eq!(
             p(""),
-            "ERR Syntax(\"expected an identifier, `not`, `(`, `1 of` or `all of`\") @0..1"
+            "ERR Syntax(\"expected an identifier, `not`, `(`, `1 of` or `all of`\") @0..0"
         );
         assert_eq!(
             p("1 of"),
-            "ERR Syntax(\"expected `them` or a pattern such as `selection_*`\") @4..5"
+            "ERR Syntax(\"expected `them` or a pattern such as `selection_*`\") @4..4"
         );
         assert!(p("a and or b").starts_with("ERR Syntax"));
+        assert_eq!(
+            p("2 of sel*"),
+            "ERR Syntax(\"`2 of` is not Sigma: use `1 of` (any one) or `all of`\") @0..1"
+        );
+        assert_eq!(
+            p("sel_2 of"),
+            "ERR Syntax(\"expected `and`, `or` or the end of the condition, found `of`\") @6..8"
+        );
+        assert!(p("a and sél").contains("identifiers use the letters"));
+        assert!(p("2 é").starts_with("ERR"));
+        assert!(p("2 oé").starts_with("ERR"));
         assert!(p("not").starts_with("ERR Syntax"));
         assert!(p("a )").starts_with("ERR Syntax"));
         // Positions count from the start of the whole text, across lines.
