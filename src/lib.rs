@@ -22,13 +22,16 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod condition;
+pub mod convert;
 pub mod diag;
 pub mod files;
 pub mod ir;
 pub mod lower;
+pub mod pipeline;
 pub mod precedence;
 pub mod rule;
 pub mod source;

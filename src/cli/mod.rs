@@ -3,6 +3,7 @@
 //! error, 2 for usage errors (bad flags, paths that do not exist).
 
 mod check;
+mod convert;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -24,6 +25,11 @@ enum Command {
         after_help = "Examples:\n  sigma-kql check rules/\n  sigma-kql check --format json rules/ > report.json\n  cat rule.yml | sigma-kql check -"
     )]
     Check(check::CheckArgs),
+    /// Convert Sigma rules to KQL for Defender XDR advanced hunting (files, folders, or -).
+    #[command(
+        after_help = "Examples:\n  sigma-kql convert rules/\n  sigma-kql convert -p microsoft_xdr -f json rules/ -o queries.json"
+    )]
+    Convert(convert::ConvertArgs),
 }
 
 /// Output format of diagnostics.
@@ -49,6 +55,7 @@ pub fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &mut out),
+        Command::Convert(args) => convert::run(&args, &mut out),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,3 @@
+//! Backends: renderers of the mapped IR into a target language.
+
+pub mod kql;

@@ -1,0 +1,140 @@
+//! `sigma-kql convert PATH… [-p PIPELINE] [-f kql|json] [-o FILE]`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::check::load_inputs;
+use crate::convert::{Conversion, ConvertSummary, convert_files};
+use crate::files;
+use crate::pipeline::Pipeline;
+
+/// Output formats of `convert`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// KQL queries, each headed by `//` comments with the rule's title and id.
+    Kql,
+    /// A JSON array: one object per rule (id, title, path, status, level, queries, errors).
+    Json,
+}
+
+/// Arguments of `convert`.
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Rule files, folders (searched recursively for .yml/.yaml), or - for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Pipeline: a built-in name (microsoft_xdr) or a pipeline YAML file.
+    #[arg(long, short = 'p', default_value = "microsoft_xdr")]
+    pipeline: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Kql)]
+    format: Format,
+    /// Target language (only kql; accepted for sigma-cli habits).
+    #[arg(long, short = 't', default_value = "kql", value_parser = ["kql", "kusto"])]
+    target: String,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Loads the pipeline named on the command line: a built-in name, or a YAML file.
+pub(super) fn load_pipeline(spec: &str) -> Result<Pipeline, String> {
+    if crate::pipeline::builtin_names().contains(&spec) {
+        return Pipeline::builtin(spec).map_err(|e| e.to_string());
+    }
+    let path = Path::new(spec);
+    if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {spec}: {e}"))?;
+        return Pipeline::from_yaml(spec, &text).map_err(|e| e.to_string());
+    }
+    Err(format!(
+        "unknown pipeline `{spec}`: use a built-in pipeline ({}) or the path of a pipeline YAML file",
+        crate::pipeline::builtin_names().join(", ")
+    ))
+}
+
+fn kql_text(results: &[Conversion]) -> String {
+    let mut out = String::new();
+    for r in results.iter().filter(|r| r.status == "ok") {
+        for q in &r.queries {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&format!("// {}\n", r.title.replace('\n', " ")));
+            let mut meta = Vec::new();
+            if let Some(id) = &r.id {
+                meta.push(format!("id: {id}"));
+            }
+            if let Some(level) = r.level {
+                meta.push(format!("level: {level}"));
+            }
+            meta.push(format!("file: {}", r.path));
+            out.push_str(&format!("// {}\n", meta.join(" · ")));
+            out.push_str(q);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Writes `text` to `path` atomically (a temporary file beside it, then a rename).
+pub(super) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let pipeline = match load_pipeline(&args.pipeline) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("sigma-kql: {e}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let (inputs, path_problems) = files::collect(&args.paths);
+    for p in &path_problems {
+        eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
+    }
+    let loaded = load_inputs(&inputs);
+    let results = convert_files(&loaded, &pipeline);
+    let summary = ConvertSummary::of(&results);
+    let text = match args.format {
+        Format::Kql => kql_text(&results),
+        Format::Json => serde_json::to_string_pretty(&results)? + "\n",
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, &text)?,
+        None => out.write_all(text.as_bytes())?,
+    }
+    out.flush()?;
+    for r in results.iter().filter(|r| r.status != "ok") {
+        for e in &r.errors {
+            eprintln!(
+                "error[{}]: {}: {}\n  --> {}",
+                e.reason, r.title, e.message, r.path
+            );
+        }
+    }
+    eprintln!("{}", summary.line());
+    Ok(if !path_problems.is_empty() {
+        EXIT_USAGE
+    } else if summary.failed > 0 {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    })
+}

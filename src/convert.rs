@@ -1,0 +1,208 @@
+//! Conversion of loaded documents into target queries: the glue between the front end, a
+//! pipeline and a backend, used by `sigma-kql convert` and the library.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::backend::kql;
+use crate::pipeline::{ConvertError, MappedQuery, Pipeline, Reason};
+use crate::rule::{Document, DocumentKind, LoadedDocument, LoadedFile, Rule};
+
+/// The result of converting one rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversion {
+    /// The rule's file.
+    pub path: String,
+    /// Index of the document in its file.
+    #[serde(skip)]
+    pub index: usize,
+    /// The rule's id.
+    pub id: Option<String>,
+    /// The rule's title.
+    pub title: String,
+    /// `ok` or `error`.
+    pub status: &'static str,
+    /// The Sigma level, when set.
+    pub level: Option<&'static str>,
+    /// One query per condition (most rules have one).
+    pub queries: Vec<String>,
+    /// Why the rule could not be converted.
+    pub errors: Vec<JsonError>,
+    /// The mapped conditions (for the evaluator and the Sentinel outputs).
+    #[serde(skip)]
+    pub mapped: Vec<MappedQuery>,
+}
+
+/// An error as JSON: category and message.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct JsonError {
+    /// The category.
+    pub reason: Reason,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl From<ConvertError> for JsonError {
+    fn from(e: ConvertError) -> Self {
+        JsonError {
+            reason: e.reason,
+            message: e.message,
+        }
+    }
+}
+
+/// Converts every condition of `rule` with `pipeline` into KQL.
+pub fn convert_rule(
+    rule: &Rule,
+    pipeline: &Pipeline,
+) -> Result<Vec<(MappedQuery, String)>, ConvertError> {
+    rule.conditions
+        .iter()
+        .map(|c| {
+            let mapped = pipeline.map(rule, &c.expr)?;
+            let text = kql::render(&mapped)?;
+            Ok((mapped, text))
+        })
+        .collect()
+}
+
+/// Converts every detection rule of `files` (correlations and filters are not queries of
+/// their own and are left out). A document with errors is a failed conversion.
+pub fn convert_files(files: &[LoadedFile], pipeline: &Pipeline) -> Vec<Conversion> {
+    let mut out = Vec::new();
+    for f in files {
+        if f.documents.is_empty() {
+            // An unreadable or empty file: one failed entry carrying its first problem.
+            if let Some(d) = f.diagnostics.iter().find(|d| d.is_error()) {
+                out.push(failed(&f.path, 0, None, &f.path, rule_error(d)));
+            }
+            continue;
+        }
+        for d in &f.documents {
+            if d.kind != DocumentKind::Rule {
+                continue;
+            }
+            out.push(convert_document(&f.path, d, pipeline));
+        }
+    }
+    out
+}
+
+fn rule_error(d: &crate::diag::Diagnostic) -> ConvertError {
+    let place = match (d.line, &d.key_path) {
+        (Some(l), Some(k)) => format!(" (line {l}, {k})"),
+        (Some(l), None) => format!(" (line {l})"),
+        (None, Some(k)) => format!(" ({k})"),
+        (None, None) => String::new(),
+    };
+    ConvertError::new(
+        Reason::RuleError,
+        format!(
+            "{}{place}; `sigma-kql check` shows every problem",
+            d.message
+        ),
+    )
+}
+
+fn failed(
+    path: &str,
+    index: usize,
+    id: Option<String>,
+    title: &str,
+    e: ConvertError,
+) -> Conversion {
+    Conversion {
+        path: path.to_string(),
+        index,
+        id,
+        title: title.to_string(),
+        status: "error",
+        level: None,
+        queries: Vec::new(),
+        errors: vec![e.into()],
+        mapped: Vec::new(),
+    }
+}
+
+fn convert_document(path: &str, d: &LoadedDocument, pipeline: &Pipeline) -> Conversion {
+    let Some(Document::Rule(rule)) = &d.document else {
+        let e = d
+            .diagnostics
+            .iter()
+            .find(|x| x.is_error())
+            .map(rule_error)
+            .unwrap_or_else(|| ConvertError::new(Reason::RuleError, "the rule did not load"));
+        return failed(path, d.index, d.id.clone(), &d.label, e);
+    };
+    let level = rule.meta.level.map(|l| l.name());
+    match convert_rule(rule, pipeline) {
+        Ok(pairs) => {
+            let (mapped, queries) = pairs.into_iter().unzip();
+            Conversion {
+                path: path.to_string(),
+                index: d.index,
+                id: rule.meta.id.clone(),
+                title: rule.meta.title.clone(),
+                status: "ok",
+                level,
+                queries,
+                errors: Vec::new(),
+                mapped,
+            }
+        }
+        Err(e) => {
+            let mut c = failed(path, d.index, rule.meta.id.clone(), &rule.meta.title, e);
+            c.level = level;
+            c
+        }
+    }
+}
+
+/// Counts of a batch: converted, failed, and failures per reason.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ConvertSummary {
+    /// Rules converted.
+    pub converted: usize,
+    /// Rules that failed.
+    pub failed: usize,
+    /// Failures per reason category.
+    pub by_reason: BTreeMap<&'static str, usize>,
+}
+
+impl ConvertSummary {
+    /// Counts `results`.
+    pub fn of(results: &[Conversion]) -> Self {
+        let mut s = ConvertSummary::default();
+        for r in results {
+            if r.status == "ok" {
+                s.converted += 1;
+            } else {
+                s.failed += 1;
+                if let Some(e) = r.errors.first() {
+                    *s.by_reason.entry(e.reason.name()).or_default() += 1;
+                }
+            }
+        }
+        s
+    }
+
+    /// `converted 3 of 4 rules; 1 failed (unmapped-field: 1)`.
+    pub fn line(&self) -> String {
+        let total = self.converted + self.failed;
+        let mut s = format!(
+            "converted {} of {total} rule{}",
+            self.converted,
+            if total == 1 { "" } else { "s" }
+        );
+        if self.failed > 0 {
+            let parts: Vec<String> = self
+                .by_reason
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            s.push_str(&format!("; {} failed ({})", self.failed, parts.join(", ")));
+        }
+        s
+    }
+}
