@@ -751,6 +751,9 @@ impl fmt::Display for Expr {
             }
         };
         match self {
+            // The empty conjunction is true, the empty disjunction false.
+            Expr::And(v) if v.is_empty() => f.write_str("true"),
+            Expr::Or(v) if v.is_empty() => f.write_str("false"),
             Expr::And(v) | Expr::Or(v) => {
                 let (word, level) = if matches!(self, Expr::And(_)) {
                     (" and ", Level::And)

@@ -414,6 +414,7 @@ impl Pipeline {
             }
         };
         let filter = route_filter(route);
+        let mapped = without_implied(mapped, &route.filter);
         Ok(MappedQuery {
             table: route.table.name.clone(),
             flavour: self.flavour.clone(),
@@ -610,6 +611,48 @@ fn route_filter(route: &Route) -> Option<Expr> {
         })
         .collect();
     (!parts.is_empty()).then(|| Expr::and(parts))
+}
+
+/// Drops the conjuncts of `e` that the route's filter implies: an `ActionType` test that
+/// allows every value the filter allows (e.g. `EventID: 7045` mapped onto a route that already
+/// keeps only `ServiceInstalled`). What remains means the same on the filtered rows; an
+/// empty conjunction is true.
+fn without_implied(e: Expr, filter: &IndexMap<String, Vec<String>>) -> Expr {
+    let implied = |x: &Expr| -> bool {
+        let leaves: Vec<&Expr> = match x {
+            Expr::Or(v) => v.iter().collect(),
+            leaf => vec![leaf],
+        };
+        let mut column: Option<&str> = None;
+        let mut values = BTreeSet::new();
+        for l in leaves {
+            let Expr::Field(FieldPred {
+                field,
+                op:
+                    Op::Str(StrMatch::Text {
+                        how: TextOp::Eq,
+                        value,
+                        case: Case::Sensitive,
+                    }),
+            }) = l
+            else {
+                return false;
+            };
+            if column.is_some_and(|c| c != field) {
+                return false;
+            }
+            column = Some(field);
+            values.insert(value.as_str());
+        }
+        column
+            .and_then(|c| filter.get(c))
+            .is_some_and(|allowed| allowed.iter().all(|a| values.contains(a.as_str())))
+    };
+    match e {
+        Expr::And(v) => Expr::and(v.into_iter().filter(|x| !implied(x)).collect()),
+        x if implied(&x) => Expr::And(Vec::new()),
+        x => x,
+    }
 }
 
 /// Case-sensitive equality with a known enumeration value (`ActionType == "…"`).

@@ -2,9 +2,10 @@
 // Checks KQL with Microsoft's own parser and semantic analyser (Kusto.Language, npm
 // @kusto/language-service-next) against the project's table schemas.
 //
-//   node tools/kqlcheck/check.js [--schema FILE] < cases.jsonl
+//   node tools/kqlcheck/check.js [--schema FILE] [--flavor defender|sentinel] < cases
 //
-// Each input line is one JSON object:
+// The input is either the JSON array of `sigma-kql convert -f json` (every query is checked),
+// or JSON Lines, one object per line:
 //   {"id": "...", "kql": "...", "flavor": "defender" | "sentinel"}   a query to check
 //   {"id": "...", "literal": "...", "value": "..."}                   a string literal that must
 //                                                                       parse back to `value`
@@ -24,6 +25,7 @@ function args(argv) {
   const o = { schema: path.join(__dirname, '..', '..', 'src', 'pipeline', 'data', 'tables.json') };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--schema') o.schema = argv[++i];
+    else if (argv[i] === '--flavor') flavor = argv[++i];
     else { process.stderr.write(`unknown argument ${argv[i]}\n`); process.exit(2); }
   }
   return o;
@@ -78,14 +80,29 @@ function checkLiteral(literal, value) {
   return parsed === value ? [] : [{ code: 'literal', message: `parses to ${JSON.stringify(parsed)}, expected ${JSON.stringify(value)}` }];
 }
 
+// The cases of the input: JSON Lines, or the JSON array `sigma-kql convert -f json` prints
+// (every query of every converted rule, flavour from --flavor or defender).
+function cases(input) {
+  if (input.trimStart().startsWith('[')) {
+    const out = [];
+    for (const rule of JSON.parse(input)) {
+      (rule.queries || []).forEach((kql, i) => out.push({ id: `${rule.path}#${i}`, kql, flavor: flavor }));
+    }
+    return out;
+  }
+  return input.split('\n').filter(l => l.trim()).map(line => {
+    try { return JSON.parse(line); } catch (e) { process.stderr.write(`bad input line: ${line.slice(0, 80)}\n`); process.exit(2); }
+  });
+}
+
+let flavor = 'defender';
+
 function main() {
   const o = args(process.argv.slice(2));
   const globals = globalsFor(JSON.parse(fs.readFileSync(o.schema, 'utf8')));
   let total = 0, failed = 0;
-  for (const line of fs.readFileSync(0, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let c;
-    try { c = JSON.parse(line); } catch (e) { process.stderr.write(`bad input line: ${line.slice(0, 80)}\n`); process.exit(2); }
+  const input = fs.readFileSync(0, 'utf8');
+  for (const c of cases(input)) {
     const errors = 'literal' in c ? checkLiteral(c.literal, c.value) : checkQuery(c.kql, globals(c.flavor || 'defender'));
     total++;
     if (errors.length) failed++;

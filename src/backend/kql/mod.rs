@@ -70,8 +70,12 @@ pub fn render(q: &MappedQuery) -> Result<String, ConvertError> {
         };
         out.push_str(&format!("\n| extend {} = {text}", alias(name)));
     }
-    out.push_str("\n| where ");
-    out.push_str(&r.top(&q.expr)?);
+    let condition = r.top(&q.expr)?;
+    // A condition the route's filter already implies leaves nothing to test.
+    if condition != "true" || q.filter.is_none() {
+        out.push_str("\n| where ");
+        out.push_str(&condition);
+    }
     if !joins.is_empty() {
         let names: Vec<String> = joins.iter().map(|(n, _)| alias(n)).collect();
         out.push_str(&format!("\n| project-away {}", names.join(", ")));
@@ -103,63 +107,117 @@ fn unsupported(message: impl Into<String>) -> ConvertError {
     ConvertError::new(Reason::UnsupportedConstruct, message)
 }
 
+/// A rendered expression and the precedence level of its top operator (a merged `in~` or a
+/// function call is atomic, whatever IR node it came from).
+struct Piece {
+    text: String,
+    level: Level,
+}
+
+impl Piece {
+    fn atom(text: String) -> Piece {
+        Piece {
+            text,
+            level: Level::Atom,
+        }
+    }
+
+    fn is_true(&self) -> bool {
+        self.text == "true"
+    }
+}
+
 impl Renderer<'_> {
     /// The condition of a `where`, broken over lines when long.
     fn top(&self, e: &Expr) -> Result<String, ConvertError> {
         let flat = self.expr(e, false)?;
-        if flat.len() <= WIDTH {
-            return Ok(flat);
-        }
-        let (items, word) = match e {
-            Expr::And(v) => (v, "and"),
-            Expr::Or(v) => (v, "or"),
-            _ => return Ok(flat),
+        let (items, level, word) = match e {
+            Expr::And(v) => (v, Level::And, "and"),
+            Expr::Or(v) => (v, Level::Or, "or"),
+            _ => return Ok(flat.text),
         };
-        let parts = self.operands(items, e.level(), false)?;
-        Ok(join_chain(parts, word, &format!("\n    {word} ")))
+        if flat.text.len() <= WIDTH || flat.level != level {
+            return Ok(flat.text);
+        }
+        match self.combine(self.operands(items, level, false)?, level) {
+            Ok(parts) => Ok(join_chain(parts, word, &format!("\n    {word} "))),
+            Err(piece) => Ok(piece.text),
+        }
     }
 
     /// `neg`: whether the expression is under an odd number of `not`s (nullable columns then
     /// need their null case made false explicitly, see [`Renderer::guard`]).
-    fn expr(&self, e: &Expr, neg: bool) -> Result<String, ConvertError> {
+    fn expr(&self, e: &Expr, neg: bool) -> Result<Piece, ConvertError> {
         match e {
-            Expr::And(v) => Ok(join_chain(
-                self.operands(v, Level::And, neg)?,
-                "and",
-                " and ",
-            )),
-            Expr::Or(v) => Ok(join_chain(self.operands(v, Level::Or, neg)?, "or", " or ")),
-            Expr::Not(x) => Ok(format!("not({})", self.expr(x, !neg)?)),
-            Expr::Field(p) => self.leaf(p, neg),
-            Expr::Keyword(m) => keyword(m),
+            Expr::And(v) | Expr::Or(v) => {
+                let (level, word) = if matches!(e, Expr::And(_)) {
+                    (Level::And, "and")
+                } else {
+                    (Level::Or, "or")
+                };
+                Ok(match self.combine(self.operands(v, level, neg)?, level) {
+                    Ok(parts) => Piece {
+                        text: join_chain(parts, word, &format!(" {word} ")),
+                        level,
+                    },
+                    Err(single) => single,
+                })
+            }
+            Expr::Not(x) => {
+                let inner = self.expr(x, !neg)?.text;
+                Ok(Piece::atom(format!("not({})", strip_parens(&inner))))
+            }
+            Expr::Field(p) => self.leaf(p, neg).map(Piece::atom),
+            Expr::Keyword(m) => keyword(m).map(Piece::atom),
         }
     }
 
-    /// The operands of an `and`/`or`, parenthesised where the precedence table asks; adjacent
-    /// equalities on one field inside an `or` become one `in~` (CIDRs one range call).
+    /// The operand texts of an `and`/`or` (parenthesised where the precedence table asks),
+    /// or the single piece it reduces to: `true` operands vanish from an `and` and make an
+    /// `or` true; one operand is itself; no operand is the empty conjunction, true.
+    fn combine(&self, pieces: Vec<Piece>, level: Level) -> Result<Vec<String>, Piece> {
+        let truth = || Piece::atom("true".into());
+        let mut pieces: Vec<Piece> = match level {
+            Level::And => pieces.into_iter().filter(|p| !p.is_true()).collect(),
+            _ if pieces.iter().any(Piece::is_true) => return Err(truth()),
+            _ => pieces,
+        };
+        match pieces.len() {
+            0 => return Err(truth()),
+            1 => return Err(pieces.remove(0)),
+            _ => {}
+        }
+        Ok(pieces
+            .into_iter()
+            .map(|p| {
+                if needs_parens(level, p.level) {
+                    format!("({})", p.text)
+                } else {
+                    p.text
+                }
+            })
+            .collect())
+    }
+
+    /// The operands of an `and`/`or`; runs of equalities on one field inside an `or` become
+    /// one `in~` (CIDR tests one range call).
     fn operands(
         &self,
         items: &[Expr],
         level: Level,
         neg: bool,
-    ) -> Result<Vec<String>, ConvertError> {
+    ) -> Result<Vec<Piece>, ConvertError> {
         let mut out = Vec::with_capacity(items.len());
         let mut i = 0;
         while i < items.len() {
             if level == Level::Or
                 && let Some((text, used)) = self.merged(&items[i..], neg)?
             {
-                out.push(text);
+                out.push(Piece::atom(text));
                 i += used;
                 continue;
             }
-            let e = &items[i];
-            let text = self.expr(e, neg)?;
-            out.push(if needs_parens(level, e.level()) {
-                format!("({text})")
-            } else {
-                text
-            });
+            out.push(self.expr(&items[i], neg)?);
             i += 1;
         }
         Ok(out)
@@ -198,16 +256,51 @@ impl Renderer<'_> {
                     return Ok(None);
                 }
                 let field = self.field(&first.field, As::Text)?;
-                let list: Vec<String> = values.iter().map(|v| literal::string(v)).collect();
-                let op = if *case == Case::Sensitive {
-                    "in"
-                } else {
-                    "in~"
+                let used = values.len();
+                let mut list: Vec<String> = Vec::with_capacity(used);
+                for v in values {
+                    let lit = literal::string(v);
+                    if !list.contains(&lit) {
+                        list.push(lit);
+                    }
+                }
+                let text = match (list.as_slice(), case) {
+                    ([one], _) => format!("{field} {} {one}", text_op(TextOp::Eq, *case)),
+                    (_, Case::Sensitive) => format!("{field} in ({})", list.join(", ")),
+                    (_, Case::Insensitive) => format!("{field} in~ ({})", list.join(", ")),
                 };
-                Ok(Some((
-                    format!("{field} {op} ({})", list.join(", ")),
-                    values.len(),
-                )))
+                Ok(Some((text, used)))
+            }
+            Op::Num(CmpOp::Eq, _)
+                if self.q.field_type(&first.field).numeric()
+                    && !self.q.derived.contains_key(&first.field) =>
+            {
+                let mut list: Vec<String> = Vec::new();
+                let used = items
+                    .iter()
+                    .map_while(|e| match e {
+                        Expr::Field(FieldPred {
+                            field,
+                            op: Op::Num(CmpOp::Eq, n),
+                        }) if *field == first.field => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .inspect(|n| {
+                        if !list.contains(n) {
+                            list.push(n.clone());
+                        }
+                    })
+                    .count();
+                if used < 2 {
+                    return Ok(None);
+                }
+                let f = literal::name(&first.field);
+                let pred = if list.len() == 1 {
+                    format!("{f} == {}", list[0])
+                } else {
+                    format!("{f} in ({})", list.join(", "))
+                };
+                Ok(Some((self.guard(&first.field, &f, pred, neg), used)))
             }
             Op::Cidr(c) => {
                 let v4 = c.addr.is_ipv4();
@@ -412,6 +505,48 @@ impl Renderer<'_> {
     }
 }
 
+/// `text` without one pair of parentheses around all of it (`(a and b)` → `a and b`).
+fn strip_parens(text: &str) -> &str {
+    let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) else {
+        return text;
+    };
+    // The opening parenthesis must close at the very end (not `(a) or (b)`); quotes and
+    // brackets inside literals are skipped.
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let (mut verbatim, mut escaped) = (false, false);
+    let mut prev = ' ';
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' && !verbatim => escaped = true,
+            // A doubled quote inside a verbatim literal is a quote.
+            Some(q) if c == q && verbatim && chars.peek() == Some(&q) => {
+                chars.next();
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => {
+                    quote = Some(c);
+                    verbatim = prev == '@';
+                }
+                '(' => depth += 1,
+                ')' if depth == 0 => return text,
+                ')' => depth -= 1,
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    if depth == 0 && quote.is_none() {
+        inner
+    } else {
+        text
+    }
+}
+
 /// A string match on the text `f`.
 fn str_match(f: &str, m: &StrMatch) -> Result<String, ConvertError> {
     match m {
@@ -518,6 +653,20 @@ fn keyword(m: &StrMatch) -> Result<String, ConvertError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outer_parentheses() {
+        assert_eq!(strip_parens("(a and b)"), "a and b");
+        assert_eq!(strip_parens("(a) or (b)"), "(a) or (b)");
+        assert_eq!(strip_parens(r#"(x == ")(")"#), r#"x == ")(""#);
+        assert_eq!(strip_parens(r#"(x == @"a\")"#), r#"x == @"a\""#);
+        assert_eq!(
+            strip_parens(r#"(x == "a\\" or (y))"#),
+            r#"x == "a\\" or (y)"#
+        );
+        assert_eq!(strip_parens(r#"(x == "a\")"#), r#"(x == "a\")"#);
+        assert_eq!(strip_parens("a"), "a");
+    }
 
     #[test]
     fn regex_escaping() {
