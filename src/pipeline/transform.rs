@@ -74,14 +74,17 @@ impl Transform {
     }
 }
 
+/// Sysmon's hive spellings and Defender's. Sysmon writes a user's hive as `HKU\<SID>`;
+/// Defender as `HKEY_USERS\` or, for the logged-on user, `HKEY_CURRENT_USER\<SID>`.
 const HIVES: &[(&str, &[&str])] = &[
     ("HKLM\\", &["HKEY_LOCAL_MACHINE\\"]),
     ("HKEY_LOCAL_MACHINE\\", &["HKEY_LOCAL_MACHINE\\"]),
-    // Sysmon writes a user's hive as HKU\<SID>; Defender as HKEY_USERS\ or, for the
-    // logged-on user, HKEY_CURRENT_USER\<SID>.
     ("HKU\\", &["HKEY_USERS\\", "HKEY_CURRENT_USER\\"]),
     ("HKEY_USERS\\", &["HKEY_USERS\\", "HKEY_CURRENT_USER\\"]),
 ];
+
+/// Defender writes the logged-on user's hive with the user's SID: `HKEY_CURRENT_USER\<SID>\…`.
+const HKCU: &str = "HKCU\\";
 
 fn registry_path(field: &str, column: &str, op: Op) -> Result<Expr, ConvertError> {
     let Op::Str(m) = &op else {
@@ -94,62 +97,110 @@ fn registry_path(field: &str, column: &str, op: Op) -> Result<Expr, ConvertError
             "a regular expression over registry paths cannot be rewritten to Defender's hive names; write the path with wildcards",
         ));
     };
-    let parts = pattern.parts().to_vec();
-    // The hive, when the value is anchored at the start.
-    let mut heads: Vec<Vec<PatternPart>> = vec![parts.clone()];
-    if let Some(PatternPart::Lit(first)) = parts.first() {
+    // CurrentControlSet: Defender writes the control set the machine runs (ControlSet001, …);
+    // both spellings are matched.
+    let mut variants = vec![pattern.parts().to_vec()];
+    if let Some(alt) = control_set(pattern.parts()) {
+        variants.push(alt);
+    }
+    let mut out = Vec::new();
+    for parts in variants {
+        // The hive is the first literal, at the start of the value or after a leading `*`
+        // (a hive name can only begin the path, so `contains: 'HKLM\…'` means it too).
+        let at = usize::from(parts.first() == Some(&PatternPart::Any));
+        let first = match parts.get(at) {
+            Some(PatternPart::Lit(l)) => l.clone(),
+            _ => String::new(),
+        };
         let upper = first.to_ascii_uppercase();
-        if upper.starts_with("HKCR\\") || upper.starts_with("HKCU\\") {
+        if upper.starts_with("HKCR\\") {
             return Err(unsupported(
                 field,
                 &describe(m),
-                "Defender's names for HKCR and HKCU paths are not documented; match the path below the hive with `contains` or `endswith`",
+                "Defender's name for HKCR paths (a merged view of two hives) is not documented; match the path below the hive with `contains` or `endswith`",
             ));
         }
-        if let Some((abbr, full)) = HIVES.iter().find(|(a, _)| upper.starts_with(*a)) {
-            let rest = &first[abbr.len()..];
-            heads = full
-                .iter()
-                .map(|f| {
-                    let mut p = vec![PatternPart::Lit(format!("{f}{rest}"))];
-                    p.extend(parts[1..].iter().cloned());
-                    p
-                })
-                .collect();
+        if upper.starts_with(HKCU) {
+            out.push(Expr::field(
+                column,
+                Op::Str(hkcu_regex(&parts, at, &first[HKCU.len()..], case)),
+            ));
+            continue;
         }
-    }
-    // CurrentControlSet: Defender writes the control set the machine runs (ControlSet001, …).
-    let mut variants = Vec::new();
-    for head in heads {
-        variants.push(Pattern::new(head.clone()));
-        if head.iter().any(|p| matches!(p, PatternPart::Lit(l) if l.to_ascii_lowercase().contains("currentcontrolset"))) {
-            let mut alt = Vec::new();
-            for p in head {
-                match p {
-                    PatternPart::Lit(l) => {
-                        let lower = l.to_ascii_lowercase();
-                        let mut rest = l.as_str();
-                        let mut lower_rest = lower.as_str();
-                        while let Some(i) = lower_rest.find("currentcontrolset") {
-                            alt.push(PatternPart::Lit(format!("{}ControlSet00", &rest[..i])));
-                            alt.push(PatternPart::One);
-                            rest = &rest[i + "currentcontrolset".len()..];
-                            lower_rest = &lower_rest[i + "currentcontrolset".len()..];
-                        }
-                        alt.push(PatternPart::Lit(rest.to_string()));
-                    }
-                    other => alt.push(other),
+        match HIVES.iter().find(|(a, _)| upper.starts_with(*a)) {
+            Some((abbr, full)) => {
+                for f in *full {
+                    let mut p = parts[..at].to_vec();
+                    p.push(PatternPart::Lit(format!("{f}{}", &first[abbr.len()..])));
+                    p.extend(parts[at + 1..].iter().cloned());
+                    out.push(Expr::field(
+                        column,
+                        Op::Str(StrMatch::from_pattern(Pattern::new(p), case)),
+                    ));
                 }
             }
-            variants.push(Pattern::new(alt));
+            None => out.push(Expr::field(
+                column,
+                Op::Str(StrMatch::from_pattern(Pattern::new(parts), case)),
+            )),
         }
     }
-    Ok(Expr::or(
-        variants
-            .into_iter()
-            .map(|p| Expr::field(column, Op::Str(StrMatch::from_pattern(p, case))))
-            .collect(),
-    ))
+    Ok(Expr::or(out))
+}
+
+/// The pattern with every `CurrentControlSet` as `ControlSet00?`, if it has one.
+fn control_set(parts: &[PatternPart]) -> Option<Vec<PatternPart>> {
+    const NAME: &str = "currentcontrolset";
+    let has = parts
+        .iter()
+        .any(|p| matches!(p, PatternPart::Lit(l) if l.to_ascii_lowercase().contains(NAME)));
+    if !has {
+        return None;
+    }
+    let mut alt = Vec::new();
+    for p in parts {
+        match p {
+            PatternPart::Lit(l) => {
+                let lower = l.to_ascii_lowercase();
+                let (mut rest, mut lower_rest) = (l.as_str(), lower.as_str());
+                while let Some(i) = lower_rest.find(NAME) {
+                    alt.push(PatternPart::Lit(format!("{}ControlSet00", &rest[..i])));
+                    alt.push(PatternPart::One);
+                    rest = &rest[i + NAME.len()..];
+                    lower_rest = &lower_rest[i + NAME.len()..];
+                }
+                alt.push(PatternPart::Lit(rest.to_string()));
+            }
+            other => alt.push(other.clone()),
+        }
+    }
+    Some(alt)
+}
+
+/// `HKCU\rest…` as Defender writes it: `HKEY_CURRENT_USER\<one SID segment>\rest…`, which
+/// only a regex states exactly (`[^\\]+` for the SID).
+fn hkcu_regex(parts: &[PatternPart], at: usize, rest_of_first: &str, case: Case) -> StrMatch {
+    let esc = crate::backend::kql::regex_escape;
+    let piece = |p: &PatternPart| match p {
+        PatternPart::Lit(l) => esc(l),
+        PatternPart::Any => ".*".into(),
+        PatternPart::One => ".".into(),
+        PatternPart::Placeholder(n) => format!("%{n}%"),
+    };
+    let mut re = String::from("^");
+    re.push_str(&parts[..at].iter().map(piece).collect::<String>());
+    re.push_str("HKEY_CURRENT_USER\\\\[^\\\\]+\\\\");
+    re.push_str(&esc(rest_of_first));
+    re.push_str(&parts[at + 1..].iter().map(piece).collect::<String>());
+    re.push('$');
+    StrMatch::Regex(crate::ir::Regex {
+        pattern: re,
+        flags: crate::ir::RegexFlags {
+            ignore_case: case == Case::Insensitive,
+            multiline: false,
+            dot_all: true,
+        },
+    })
 }
 
 fn registry_data(field: &str, column: &str, op: Op, table: &Table) -> Result<Expr, ConvertError> {
@@ -486,9 +537,17 @@ mod tests {
             r(s(TextOp::Contains, "\\CurrentControlSet\\Services\\")),
             r#"K contains "\\CurrentControlSet\\Services\\" or K like * "\\ControlSet00" ? "\\Services\\" *"#
         );
-        // A hive name in the middle is not a hive.
-        assert_eq!(r(s(TextOp::Contains, "HKLM\\x")), r#"K contains "HKLM\\x""#);
-        assert!(registry_path("TargetObject", "K", s(TextOp::StartsWith, "HKCU\\x")).is_err());
+        // A hive can only begin a path, so a contains value that starts with one means it.
+        assert_eq!(
+            r(s(TextOp::Contains, "HKLM\\x")),
+            r#"K contains "HKEY_LOCAL_MACHINE\\x""#
+        );
+        // HKCU: the user's SID sits between the hive and the rest.
+        assert_eq!(
+            r(s(TextOp::StartsWith, "HKCU\\Software\\x")),
+            r#"K regex:is "^HKEY_CURRENT_USER\\\\[^\\\\]+\\\\Software\\\\x.*$""#
+        );
+        assert!(registry_path("TargetObject", "K", s(TextOp::StartsWith, "HKCR\\x")).is_err());
     }
 
     #[test]
