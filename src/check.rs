@@ -167,3 +167,78 @@ impl Summary {
         )
     }
 }
+
+/// The problems of exclusion scenario files, and of each scenario against each rule of
+/// `files` it applies to (on `pipeline`'s tables): whether it can be put onto the rule's table,
+/// and what the lint finds (see [`crate::exclusion::lint`]). One entry per scenario file, its
+/// diagnostics at file level.
+pub fn check_exclusions(
+    files: &[LoadedFile],
+    scenario_files: &[crate::exclusion::ScenarioFile],
+    pipeline: &crate::pipeline::Pipeline,
+) -> Vec<LoadedFile> {
+    let rules: Vec<&crate::rule::Rule> = files
+        .iter()
+        .flat_map(|f| f.documents.iter())
+        .filter_map(|d| match &d.document {
+            Some(crate::rule::Document::Rule(r)) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for sf in scenario_files {
+        let mut diagnostics = sf.diagnostics.clone();
+        for scenario in &sf.scenarios {
+            let mut applied = false;
+            for rule in rules.iter().filter(|r| scenario.applies_to(r)) {
+                applied = true;
+                let Some(cond) = rule.conditions.first() else {
+                    continue;
+                };
+                if let Err(e) = pipeline.map_with(rule, &cond.expr, &[scenario]) {
+                    // Only the exclusion's own problems (the rule's are `convert`'s business).
+                    if pipeline.map(rule, &cond.expr).is_ok() {
+                        diagnostics.push(scenario.diagnostic(
+                            Problem::ExclusionUnmapped {
+                                rule: format!("\"{}\"", rule.meta.title),
+                                reason: e.message,
+                            },
+                            None,
+                        ));
+                    }
+                    continue;
+                }
+                let one = std::slice::from_ref(scenario);
+                for (_, f) in crate::convert::lint_rule(rule, pipeline, one) {
+                    let mut d = scenario.diagnostic(
+                        Problem::ExclusionLint {
+                            kind: f.kind,
+                            finding: format!("with rule \"{}\": {}", rule.meta.title, f.message),
+                        },
+                        f.span,
+                    );
+                    d.rule = Some(format!("scenario \"{}\"", scenario.name));
+                    diagnostics.push(d);
+                }
+            }
+            if !applied && scenario.rule.is_some() {
+                diagnostics.push(scenario.diagnostic(
+                    Problem::ExclusionLint {
+                        kind: "no-rule",
+                        finding: format!(
+                            "the scenario names rule {:?}, which is not among the rules checked",
+                            scenario.rule.as_deref().unwrap_or_default()
+                        ),
+                    },
+                    None,
+                ));
+            }
+        }
+        out.push(LoadedFile {
+            path: sf.path.clone(),
+            documents: Vec::new(),
+            diagnostics,
+        });
+    }
+    out
+}

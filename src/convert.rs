@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::backend::kql;
+use crate::exclusion::{Scenario, lint};
 use crate::pipeline::{ConvertError, MappedQuery, Pipeline, Reason};
+use crate::rule::filter::{Filter, apply_filters};
 use crate::rule::{Document, DocumentKind, LoadedDocument, LoadedFile, Rule};
 
 /// The result of converting one rule.
@@ -29,6 +31,8 @@ pub struct Conversion {
     pub queries: Vec<String>,
     /// Why the rule could not be converted.
     pub errors: Vec<JsonError>,
+    /// What the reviewer should know: alternatives left out, exclusion lint findings.
+    pub warnings: Vec<String>,
     /// The mapped conditions (for the evaluator and the Sentinel outputs).
     #[serde(skip)]
     pub mapped: Vec<MappedQuery>,
@@ -52,24 +56,69 @@ impl From<ConvertError> for JsonError {
     }
 }
 
-/// Converts every condition of `rule` with `pipeline` into KQL.
+/// Converts every condition of `rule` with `pipeline` into KQL, with the exclusion
+/// `scenarios` that apply to the rule.
 pub fn convert_rule(
     rule: &Rule,
     pipeline: &Pipeline,
+    scenarios: &[Scenario],
 ) -> Result<Vec<(MappedQuery, String)>, ConvertError> {
+    let applying: Vec<&Scenario> = scenarios.iter().filter(|s| s.applies_to(rule)).collect();
     rule.conditions
         .iter()
         .map(|c| {
-            let mapped = pipeline.map(rule, &c.expr)?;
+            let mapped = pipeline.map_with(rule, &c.expr, &applying)?;
             let text = kql::render(&mapped)?;
             Ok((mapped, text))
         })
         .collect()
 }
 
+/// The lint findings of each exclusion that applies to `rule` (see [`lint`]), with the
+/// scenario they are about.
+pub fn lint_rule<'a>(
+    rule: &Rule,
+    pipeline: &Pipeline,
+    scenarios: &'a [Scenario],
+) -> Vec<(&'a Scenario, lint::Finding)> {
+    let mut out = Vec::new();
+    let windows = rule.logsource.product.as_deref() == Some("windows");
+    for c in &rule.conditions {
+        let Ok(route) = pipeline.route_for(rule, &c.expr) else {
+            continue;
+        };
+        for s in scenarios.iter().filter(|s| s.applies_to(rule)) {
+            let Ok(mapped) = pipeline.map_with(rule, &c.expr, &[s]) else {
+                continue;
+            };
+            let Some(x) = mapped.exclusions.first() else {
+                continue;
+            };
+            for f in lint::lint(s, route, windows, &mapped.expr, &x.expr) {
+                out.push((s, f));
+            }
+        }
+    }
+    out
+}
+
 /// Converts every detection rule of `files` (correlations and filters are not queries of
-/// their own and are left out). A document with errors is a failed conversion.
-pub fn convert_files(files: &[LoadedFile], pipeline: &Pipeline) -> Vec<Conversion> {
+/// their own and are left out). Sigma filter documents of the batch are applied to the rules
+/// they name; the exclusion `scenarios` to the rules they apply to. A document with errors
+/// is a failed conversion.
+pub fn convert_files(
+    files: &[LoadedFile],
+    pipeline: &Pipeline,
+    scenarios: &[Scenario],
+) -> Vec<Conversion> {
+    let filters: Vec<&Filter> = files
+        .iter()
+        .flat_map(|f| f.documents.iter())
+        .filter_map(|d| match &d.document {
+            Some(Document::Filter(f)) => Some(f),
+            _ => None,
+        })
+        .collect();
     let mut out = Vec::new();
     for f in files {
         if f.documents.is_empty() {
@@ -83,7 +132,7 @@ pub fn convert_files(files: &[LoadedFile], pipeline: &Pipeline) -> Vec<Conversio
             if d.kind != DocumentKind::Rule {
                 continue;
             }
-            out.push(convert_document(&f.path, d, pipeline));
+            out.push(convert_document(&f.path, d, pipeline, &filters, scenarios));
         }
     }
     out
@@ -121,11 +170,18 @@ fn failed(
         level: None,
         queries: Vec::new(),
         errors: vec![e.into()],
+        warnings: Vec::new(),
         mapped: Vec::new(),
     }
 }
 
-fn convert_document(path: &str, d: &LoadedDocument, pipeline: &Pipeline) -> Conversion {
+fn convert_document(
+    path: &str,
+    d: &LoadedDocument,
+    pipeline: &Pipeline,
+    filters: &[&Filter],
+    scenarios: &[Scenario],
+) -> Conversion {
     let Some(Document::Rule(rule)) = &d.document else {
         let e = d
             .diagnostics
@@ -136,9 +192,25 @@ fn convert_document(path: &str, d: &LoadedDocument, pipeline: &Pipeline) -> Conv
         return failed(path, d.index, d.id.clone(), &d.label, e);
     };
     let level = rule.meta.level.map(|l| l.name());
-    match convert_rule(rule, pipeline) {
+    let filtered;
+    let rule = if filters.iter().any(|f| f.applies_to(rule)) {
+        filtered = apply_filters(rule, filters);
+        &filtered
+    } else {
+        rule
+    };
+    match convert_rule(rule, pipeline, scenarios) {
         Ok(pairs) => {
-            let (mapped, queries) = pairs.into_iter().unzip();
+            let (mapped, queries): (Vec<MappedQuery>, Vec<String>) = pairs.into_iter().unzip();
+            let mut warnings: Vec<String> =
+                mapped.iter().flat_map(|m| m.warnings.clone()).collect();
+            for (s, f) in lint_rule(rule, pipeline, scenarios) {
+                warnings.push(format!(
+                    "exclusion \"{}\" [{}]: {}",
+                    s.name, f.kind, f.message
+                ));
+            }
+            warnings.dedup();
             Conversion {
                 path: path.to_string(),
                 index: d.index,
@@ -148,6 +220,7 @@ fn convert_document(path: &str, d: &LoadedDocument, pipeline: &Pipeline) -> Conv
                 level,
                 queries,
                 errors: Vec::new(),
+                warnings,
                 mapped,
             }
         }

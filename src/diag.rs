@@ -174,6 +174,32 @@ pub enum Problem {
         /// The limit.
         limit: usize,
     },
+    /// An exclusion filter does not parse.
+    #[error("exclusion filter syntax: {message}")]
+    ExclusionSyntax {
+        /// What was expected at the span.
+        message: String,
+    },
+    /// A scenario lacks what it needs (a filter), or the file is not a scenario file.
+    #[error("{0}")]
+    BadScenario(String),
+    /// An exclusion cannot be put onto the rule's table (a field without a column …).
+    #[error("exclusion cannot apply to {rule}: {reason}")]
+    ExclusionUnmapped {
+        /// The rule.
+        rule: String,
+        /// Why.
+        reason: String,
+    },
+    /// A lint finding about an exclusion and a rule.
+    #[error("{finding}")]
+    ExclusionLint {
+        /// The kind of finding (`never-matches`, `always-true`, `impossible-value`,
+        /// `swallows-rule`, `swallows-part`, `no-rule`).
+        kind: &'static str,
+        /// The finding, in plain words.
+        finding: String,
+    },
     /// A correlation or filter document is malformed.
     #[error("{0}")]
     BadCorrelation(String),
@@ -298,6 +324,10 @@ impl Problem {
             Problem::PatternMatchesNothing { .. } => "pattern-matches-nothing",
             Problem::ConditionTooComplex { .. } => "condition-too-complex",
             Problem::BadCorrelation(_) => "bad-correlation",
+            Problem::ExclusionSyntax { .. } => "exclusion-syntax",
+            Problem::BadScenario(_) => "bad-scenario",
+            Problem::ExclusionUnmapped { .. } => "exclusion-unmapped",
+            Problem::ExclusionLint { kind, .. } => kind,
             Problem::BadFilter(_) => "bad-filter",
             Problem::BadId { .. } => "bad-id",
             Problem::UnknownLevel { .. } => "unknown-level",
@@ -329,7 +359,8 @@ impl Problem {
             | Problem::LogsourceCase { .. }
             | Problem::UnusedIdentifier { .. }
             | Problem::AllOnSingleValue
-            | Problem::DuplicateId { .. } => Severity::Warning,
+            | Problem::DuplicateId { .. }
+            | Problem::ExclusionLint { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -342,7 +373,7 @@ impl Problem {
             Problem::YamlSyntax { .. } => "fix the YAML at the position shown (indentation, quoting, a stray `:`)".into(),
             Problem::EmptyFile => "a Sigma file holds at least one rule (`title`, `logsource`, `detection`)".into(),
             Problem::MoreProblems { .. } => "fix the problems shown and check again".into(),
-            Problem::NotAMapping { .. } => "a rule starts with keys such as `title:`, `logsource:` and `detection:`".into(),
+            Problem::NotAMapping { .. } => "a rule starts with keys such as `title:`, `logsource:` and `detection:`; a list of exclusion scenarios (`name:`, `filter:`) is read with `--exclusions FILE`".into(),
             Problem::MissingKey { key } => match key.as_str() {
                 k if k.ends_with(".condition") => format!(
                     "add `condition:` under `{}`, e.g. `condition: selection`",
@@ -390,6 +421,14 @@ impl Problem {
             }
             Problem::ConditionTooComplex { .. } => "simplify the condition".into(),
             Problem::BadCorrelation(_) => "see the Sigma correlation specification (type, rules, group-by, timespan, condition)".into(),
+            Problem::ExclusionSyntax { .. } => "filters combine `field OP value` with and/or/not; strings are \"…\" (backslashes doubled) or @\"…\" (verbatim); see the README".into(),
+            Problem::BadScenario(_) => "a scenario has a name, a description, a filter, and optionally the rule (id or title) it applies to".into(),
+            Problem::ExclusionUnmapped { .. } => "use a field of the rule's table (an ECS, Sigma or column name the pipeline maps)".into(),
+            Problem::ExclusionLint { kind, .. } => match *kind {
+                "always-true" => "the exclusion would suppress every alert of the rule: rewrite it to name what is legitimate".into(),
+                "never-matches" | "impossible-value" => "the exclusion suppresses nothing: write the value as Defender records it".into(),
+                _ => "check that the exclusion does not hide the activity the rule is written to catch".into(),
+            },
             Problem::BadFilter(_) => "a filter has `logsource` and `filter:` with `rules`, selections and a `condition`".into(),
             Problem::BadId { .. } => "use a UUID, e.g. from `uuidgen`".into(),
             Problem::UnknownLevel { .. } => "use informational, low, medium, high or critical".into(),

@@ -32,8 +32,19 @@ pub fn is_yaml(p: &Path) -> bool {
     )
 }
 
+/// Whether `p` is named as an exclusion scenario file (`*.exclusions.yml` or
+/// `*.exclusions.yaml`): such files sit next to the rules they are written for, and a folder
+/// walk leaves them out (they are read with `--exclusions`, not as rules).
+pub fn is_scenario_file(p: &Path) -> bool {
+    is_yaml(p)
+        && p.file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.to_ascii_lowercase().ends_with(".exclusions"))
+}
+
 /// Expands `paths`: files are taken as given (whatever their extension), directories are
-/// walked for YAML files (sorted; symlinked directories are not followed, and only links to
+/// walked for YAML rule files (sorted; scenario files left out, see
+/// [`is_scenario_file`]; symlinked directories are not followed, and only links to
 /// regular files are read), `-` is standard input. A file named twice is read once. A folder
 /// without any YAML file is a problem: a mistyped folder must not pass as "0 errors".
 pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<PathProblem>) {
@@ -95,7 +106,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<PathProblem>) {
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_dir() {
             walk(&path, out, problems);
-        } else if is_yaml(&path) {
+        } else if is_yaml(&path) && !is_scenario_file(&path) {
             // A link counts when it leads to a regular file (never a device or a pipe).
             let regular = ft.is_file()
                 || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));

@@ -28,6 +28,7 @@ pub mod cli;
 pub mod condition;
 pub mod convert;
 pub mod diag;
+pub mod exclusion;
 pub mod files;
 pub mod ir;
 pub mod lower;

@@ -223,7 +223,13 @@ impl<'a> SourceText<'a> {
                     inline = None;
                 }
                 Seg::Index(n) => {
-                    let Some((idx, col)) = find_item(lines, pos, parent, *n) else {
+                    // A document that is itself a sequence starts with its first item.
+                    let from = if found.is_none() && parent < 0 {
+                        pos
+                    } else {
+                        pos + 1
+                    };
+                    let Some((idx, col)) = find_item(lines, from, parent, *n) else {
                         break;
                     };
                     found = Some(Place {
@@ -319,11 +325,11 @@ fn find_key(
     None
 }
 
-/// Finds the `n`-th `- ` item of the sequence that is the value of the line at `pos`.
-fn find_item(lines: &[Line<'_>], pos: usize, parent: isize, n: usize) -> Option<(usize, usize)> {
+/// Finds the `n`-th `- ` item of a sequence whose items start at line index `from` or later.
+fn find_item(lines: &[Line<'_>], from: usize, parent: isize, n: usize) -> Option<(usize, usize)> {
     let mut count = 0usize;
     let mut item_col: Option<usize> = None;
-    for (idx, line) in lines.iter().enumerate().skip(pos + 1) {
+    for (idx, line) in lines.iter().enumerate().skip(from) {
         if (line.indent as isize) < parent
             || ((line.indent as isize) == parent && !line.content.starts_with('-'))
         {
@@ -426,6 +432,15 @@ detection:
                 .map(|p| p.line),
             Some(19)
         );
+    }
+
+    #[test]
+    fn a_document_that_is_a_sequence_starts_with_its_first_item() {
+        let src = SourceText::new("# note\n- name: a\n  filter: x\n- name: b\n  filter: y\n");
+        let at = |parts: &[&str]| src.locate(0, &path(parts)).map(|p| (p.line, p.column));
+        assert_eq!(at(&["0", "filter"]), Some((3, 3)));
+        assert_eq!(at(&["1", "name"]), Some((4, 3)));
+        assert_eq!(at(&["1", "filter"]), Some((5, 3)));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::support::load;
 fn describe(path: &std::path::Path, pipeline: &Pipeline) -> String {
     let file = load(path);
     let mut out = String::new();
-    for c in convert_files(std::slice::from_ref(&file), pipeline) {
+    for c in convert_files(std::slice::from_ref(&file), pipeline, &[]) {
         let _ = writeln!(out, "// {}", c.title);
         for (q, m) in c.queries.iter().zip(&c.mapped) {
             for w in &m.warnings {
@@ -46,7 +46,7 @@ fn fixtures_cover_every_route_of_the_pipeline() {
         .display()
         .to_string()]);
     let files = sigma_kql::check::load_inputs(&inputs);
-    let tables: std::collections::BTreeSet<String> = convert_files(&files, &pipeline)
+    let tables: std::collections::BTreeSet<String> = convert_files(&files, &pipeline, &[])
         .iter()
         .flat_map(|c| {
             c.mapped

@@ -22,6 +22,12 @@ pub struct CheckArgs {
     /// Also print the intermediate representation of each rule's condition(s).
     #[arg(long)]
     show_ir: bool,
+    /// Exclusion scenarios to check, and to lint against the rules they apply to.
+    #[arg(long, short = 'x', value_name = "FILE")]
+    exclusions: Vec<std::path::PathBuf>,
+    /// The pipeline whose tables the exclusions are checked against.
+    #[arg(long, short = 'p', default_value = "microsoft_xdr")]
+    pipeline: String,
 }
 
 #[derive(Serialize)]
@@ -63,7 +69,23 @@ struct JsonReport<'a> {
 
 pub(super) fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (inputs, path_problems) = files::collect(&args.paths);
-    let loaded = load_inputs(&inputs);
+    let mut loaded = load_inputs(&inputs);
+    if !args.exclusions.is_empty() {
+        let pipeline = match super::convert::load_pipeline(&args.pipeline) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("sigma-kql: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        };
+        let scenario_files: Vec<_> = args
+            .exclusions
+            .iter()
+            .map(|p| crate::exclusion::load_file(p))
+            .collect();
+        let checked = crate::check::check_exclusions(&loaded, &scenario_files, &pipeline);
+        loaded.extend(checked);
+    }
     let summary = Summary::of(&loaded);
     match args.format {
         DiagFormat::Human => {

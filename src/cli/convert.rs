@@ -38,6 +38,26 @@ pub struct ConvertArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Exclusion scenarios (YAML, or the plain `Scenario:` format) to append to the rules they
+    /// apply to, each as `| where not(…)`; may be given several times.
+    #[arg(long, short = 'x', value_name = "FILE")]
+    exclusions: Vec<PathBuf>,
+}
+
+/// Loads the scenario files named on the command line; their problems are printed. `None`
+/// when one has an error (queries without the exclusions asked for would be wrong).
+pub(super) fn load_scenarios(paths: &[PathBuf]) -> Option<Vec<crate::exclusion::Scenario>> {
+    let mut all = Vec::new();
+    let mut ok = true;
+    for p in paths {
+        let f = crate::exclusion::load_file(p);
+        for d in &f.diagnostics {
+            eprintln!("{}", d.render());
+        }
+        ok &= !f.has_errors();
+        all.extend(f.scenarios);
+    }
+    ok.then_some(all)
 }
 
 /// Loads the pipeline named on the command line: a built-in name, or a YAML file.
@@ -73,6 +93,9 @@ fn kql_text(results: &[Conversion]) -> String {
             }
             meta.push(format!("file: {}", r.path));
             out.push_str(&format!("// {}\n", meta.join(" · ")));
+            for w in &r.warnings {
+                out.push_str(&format!("// warning: {}\n", w.replace('\n', " ")));
+            }
             out.push_str(q);
             out.push('\n');
         }
@@ -105,12 +128,16 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
             return Ok(EXIT_USAGE);
         }
     };
+    let Some(scenarios) = load_scenarios(&args.exclusions) else {
+        eprintln!("sigma-kql: the exclusion files have errors; nothing was converted");
+        return Ok(EXIT_ERRORS);
+    };
     let (inputs, path_problems) = files::collect(&args.paths);
     for p in &path_problems {
         eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
     }
     let loaded = load_inputs(&inputs);
-    let results = convert_files(&loaded, &pipeline);
+    let results = convert_files(&loaded, &pipeline, &scenarios);
     let summary = ConvertSummary::of(&results);
     let text = match args.format {
         Format::Kql => kql_text(&results),
@@ -121,12 +148,15 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
         None => out.write_all(text.as_bytes())?,
     }
     out.flush()?;
-    for r in results.iter().filter(|r| r.status != "ok") {
+    for r in &results {
         for e in &r.errors {
             eprintln!(
                 "error[{}]: {}: {}\n  --> {}",
                 e.reason, r.title, e.message, r.path
             );
+        }
+        for w in &r.warnings {
+            eprintln!("warning: {}: {w}\n  --> {}", r.title, r.path);
         }
     }
     eprintln!("{}", summary.line());

@@ -147,6 +147,17 @@ pub struct MappedQuery {
     /// Alternatives of the rule left out because the target never records what they test
     /// (e.g. an import hash): the query matches everything else the rule matches.
     pub warnings: Vec<String>,
+    /// Exclusion scenarios: an event that matches one of them is not an alert.
+    pub exclusions: Vec<MappedExclusion>,
+}
+
+/// An exclusion put onto the rule's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedExclusion {
+    /// The scenario's name.
+    pub name: String,
+    /// Its filter over the table's fields.
+    pub expr: Expr,
 }
 
 impl MappedQuery {
@@ -401,6 +412,18 @@ impl Pipeline {
 
     /// Puts the condition `expr` of `rule` onto the table its logsource routes to.
     pub fn map(&self, rule: &Rule, expr: &Expr) -> Result<MappedQuery, ConvertError> {
+        self.map_with(rule, expr, &[])
+    }
+
+    /// Puts the condition `expr` of `rule`, and the exclusion scenarios that apply to it, onto
+    /// the table its logsource routes to. An exclusion names its fields as ECS, Sigma or
+    /// column names, resolved by the same route.
+    pub fn map_with(
+        &self,
+        rule: &Rule,
+        expr: &Expr,
+        exclusions: &[&crate::exclusion::Scenario],
+    ) -> Result<MappedQuery, ConvertError> {
         let route = self.route(&rule.logsource, expr)?;
         let mut derived = IndexMap::new();
         let mut warnings = Vec::new();
@@ -415,6 +438,29 @@ impl Pipeline {
         };
         let filter = route_filter(route);
         let mapped = without_implied(mapped, &route.filter);
+        let mut mapped_exclusions = Vec::with_capacity(exclusions.len());
+        for s in exclusions {
+            let in_scenario = |e: ConvertError| ConvertError {
+                reason: e.reason,
+                message: format!("exclusion \"{}\": {}", s.name, e.message),
+            };
+            let mut dropped = Vec::new();
+            match map_expr(&s.expr, route, &mut derived, &mut dropped).map_err(in_scenario)? {
+                Mapped::Expr(e) => mapped_exclusions.push(MappedExclusion {
+                    name: s.name.clone(),
+                    expr: e,
+                }),
+                Mapped::Never(why) => warnings.push(format!(
+                    "exclusion \"{}\" left out: it can never match on {} ({why})",
+                    s.name, route.table.name
+                )),
+            }
+            warnings.extend(
+                dropped
+                    .into_iter()
+                    .map(|w| format!("exclusion \"{}\": {w}", s.name)),
+            );
+        }
         Ok(MappedQuery {
             table: route.table.name.clone(),
             flavour: self.flavour.clone(),
@@ -422,7 +468,14 @@ impl Pipeline {
             expr: mapped,
             derived,
             warnings,
+            exclusions: mapped_exclusions,
         })
+    }
+
+    /// The route a rule's condition takes (its log source, and for service log sources the
+    /// event ids it requires).
+    pub fn route_for(&self, rule: &Rule, expr: &Expr) -> Result<&Route, ConvertError> {
+        self.route(&rule.logsource, expr)
     }
 
     fn route(&self, ls: &LogSource, expr: &Expr) -> Result<&Route, ConvertError> {

@@ -96,3 +96,39 @@ pub(crate) fn load(map: &Mapping, ctx: &mut Ctx<'_>) -> Option<Filter> {
         conditions,
     })
 }
+
+impl Filter {
+    /// Whether the filter applies to `rule`: the rule is named (by id or name) or the filter
+    /// names `any`, and the filter's logsource contains the rule's (pySigma's rules).
+    pub fn applies_to(&self, rule: &super::Rule) -> bool {
+        let named = match &self.rules {
+            FilterRules::Any => true,
+            FilterRules::Listed(list) => list.iter().any(|r| {
+                rule.meta.id.as_deref() == Some(r.as_str())
+                    || rule.meta.name.as_deref() == Some(r.as_str())
+            }),
+        };
+        named && self.logsource.contains(&rule.logsource)
+    }
+}
+
+/// `rule` with every filter of `filters` that applies to it ANDed to each of its conditions,
+/// each filter exactly once (a filter listed twice in the batch is still applied once).
+pub fn apply_filters(rule: &super::Rule, filters: &[&Filter]) -> super::Rule {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = rule.clone();
+    for f in filters {
+        // The same filter (by id, or by title when it has none) is applied once.
+        let key = f.meta.id.clone().unwrap_or_else(|| f.meta.title.clone());
+        if !f.applies_to(rule) || seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        for c in &mut out.conditions {
+            let mut parts = vec![c.expr.clone()];
+            parts.extend(f.conditions.iter().map(|fc| fc.expr.clone()));
+            c.expr = crate::ir::Expr::and(parts);
+        }
+    }
+    out
+}

@@ -4,7 +4,6 @@
 use std::sync::LazyLock;
 
 use pest::Parser as _;
-use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
@@ -276,49 +275,10 @@ fn describe(rule: &Rule) -> Option<(usize, &'static str)> {
 }
 
 fn to_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
-    let (start, end) = match e.location {
-        InputLocation::Pos(p) => (p, p),
-        InputLocation::Span((s, t)) => (s, t),
-    };
-    let mut found_len = 0;
-    let message = match &e.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            // Deduplicated, in a fixed order: operands, operators, closers, the end.
-            let mut ranked: Vec<(usize, &str)> = positives.iter().filter_map(describe).collect();
-            ranked.sort();
-            ranked.dedup();
-            let wanted: Vec<&str> = ranked.into_iter().map(|(_, w)| w).collect();
-            let found = text.get(start..).and_then(|rest| {
-                let tok: String = rest
-                    .chars()
-                    .take_while(|c| !c.is_whitespace())
-                    .take(20)
-                    .collect();
-                (!tok.is_empty()).then_some(tok)
-            });
-            found_len = found.as_ref().map_or(0, String::len);
-            let expected = match wanted.len() {
-                0 => "a valid condition".to_string(),
-                1 => wanted[0].to_string(),
-                n => format!("{} or {}", wanted[..n - 1].join(", "), wanted[n - 1]),
-            };
-            match found {
-                Some(tok) if !tok.starts_with(|c: char| c.is_ascii()) => format!(
-                    "expected {expected}, found `{tok}` (identifiers use the letters A-Z and a-z, digits, `_` and `-`)"
-                ),
-                Some(tok) => format!("expected {expected}, found `{tok}`"),
-                None => format!("expected {expected}"),
-            }
-        }
-        ErrorVariant::CustomError { message } => message.clone(),
-    };
-    // A span past the end (an error at the end of the text) is kept empty, inside the text.
-    let start = start.min(text.len());
-    let end = end.max(start + found_len).clamp(start, text.len());
-    SyntaxError {
-        kind: SyntaxErrorKind::Syntax(message),
-        span: Span::new(start, end),
-    }
+    super::expected_error(&e, text, describe, "a valid condition", |tok| {
+        (!tok.starts_with(|c: char| c.is_ascii()))
+            .then_some("identifiers use the letters A-Z and a-z, digits, `_` and `-`")
+    })
 }
 
 #[cfg(test)]

@@ -76,6 +76,13 @@ pub fn render(q: &MappedQuery) -> Result<String, ConvertError> {
         out.push_str("\n| where ");
         out.push_str(&condition);
     }
+    for x in &q.exclusions {
+        out.push_str(&format!("\n// Exclusion: {}", x.name.replace('\n', " ")));
+        out.push_str(&format!(
+            "\n| where not({})",
+            strip_parens(&r.expr(&x.expr, true)?.text)
+        ));
+    }
     if !joins.is_empty() {
         let names: Vec<String> = joins.iter().map(|(n, _)| alias(n)).collect();
         out.push_str(&format!("\n| project-away {}", names.join(", ")));
@@ -164,6 +171,26 @@ impl Renderer<'_> {
                 })
             }
             Expr::Not(x) => {
+                // A negated string comparison has its own operator (`!~`, `!contains` …):
+                // strings are never null, so it means the same as `not(…)`.
+                if let Expr::Field(p) = x.as_ref()
+                    && let Op::Str(StrMatch::Text { how, value, case }) = &p.op
+                    && !value.is_empty()
+                    && !self.nullable(&p.field)
+                    && self.q.field_type(&p.field) == ColumnType::String
+                {
+                    let f = self.field(&p.field, As::Text)?;
+                    let op = text_op(*how, *case);
+                    let negated = match op {
+                        "=~" => "!~".to_string(),
+                        "==" => "!=".to_string(),
+                        other => format!("!{other}"),
+                    };
+                    return Ok(Piece::atom(format!(
+                        "{f} {negated} {}",
+                        literal::string(value)
+                    )));
+                }
                 let inner = self.expr(x, !neg)?.text;
                 Ok(Piece::atom(format!("not({})", strip_parens(&inner))))
             }
