@@ -198,13 +198,25 @@ pub fn check_exclusions(
                 if let Err(e) = pipeline.map_with(rule, &cond.expr, &[scenario]) {
                     // Only the exclusion's own problems (the rule's are `convert`'s business).
                     if pipeline.map(rule, &cond.expr).is_ok() {
-                        diagnostics.push(scenario.diagnostic(
-                            Problem::ExclusionUnmapped {
-                                rule: format!("\"{}\"", rule.meta.title),
-                                reason: e.message,
-                            },
-                            None,
-                        ));
+                        // Point at the field the error is about, else at the whole filter.
+                        let span = e
+                            .field
+                            .as_deref()
+                            .and_then(|f| scenario.filter.comparison_on(f))
+                            .map(|c| c.field_span);
+                        diagnostics.push(
+                            scenario.diagnostic(
+                                Problem::ExclusionUnmapped {
+                                    rule: format!("\"{}\"", rule.meta.title),
+                                    reason: e
+                                        .message
+                                        .strip_prefix(&format!("exclusion \"{}\": ", scenario.name))
+                                        .unwrap_or(&e.message)
+                                        .to_string(),
+                                },
+                                span,
+                            ),
+                        );
                     }
                     continue;
                 }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::backend::kql;
+use crate::backend::{kql, sentinel};
 use crate::exclusion::{Scenario, lint};
 use crate::pipeline::{ConvertError, MappedQuery, Pipeline, Reason};
 use crate::rule::filter::{Filter, apply_filters};
-use crate::rule::{Document, DocumentKind, LoadedDocument, LoadedFile, Rule};
+use crate::rule::{Document, DocumentKind, LoadedDocument, LoadedFile, Meta, Rule};
 
 /// The result of converting one rule.
 #[derive(Debug, Clone, Serialize)]
@@ -36,6 +36,9 @@ pub struct Conversion {
     /// The mapped conditions (for the evaluator and the Sentinel outputs).
     #[serde(skip)]
     pub mapped: Vec<MappedQuery>,
+    /// The rule's metadata (for the Sentinel outputs), when it loaded.
+    #[serde(skip)]
+    pub meta: Option<Meta>,
 }
 
 /// An error as JSON: category and message.
@@ -172,6 +175,7 @@ fn failed(
         errors: vec![e.into()],
         warnings: Vec::new(),
         mapped: Vec::new(),
+        meta: None,
     }
 }
 
@@ -222,6 +226,7 @@ fn convert_document(
                 errors: Vec::new(),
                 warnings,
                 mapped,
+                meta: Some(rule.meta.clone()),
             }
         }
         Err(e) => {
@@ -230,6 +235,54 @@ fn convert_document(
             c
         }
     }
+}
+
+/// Sentinel analytic rules (YAML, see [`sentinel`]) for the converted rules of `results`, one
+/// per query, in order. A rule whose query cannot be a Sentinel rule (a table or column
+/// Sentinel lacks, a query over its length limit) becomes a failed conversion with the reason;
+/// the template's warnings join the rule's.
+pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in results.iter_mut().filter(|r| r.status == "ok") {
+        let Some(meta) = &r.meta else { continue };
+        let mut docs = Vec::new();
+        let mut error = None;
+        for (i, (mapped, query)) in r.mapped.iter().zip(&r.queries).enumerate() {
+            let src = sentinel::Source {
+                meta,
+                condition: i,
+                conditions: r.queries.len(),
+            };
+            let made =
+                sentinel::analytic_rule(&src, mapped, query, schedule).and_then(|(rule, w)| {
+                    let mut all = r.warnings.clone();
+                    all.extend(w.iter().cloned());
+                    sentinel::to_yaml(&rule, &all).map(|text| (text, w))
+                });
+            match made {
+                Ok((text, w)) => {
+                    docs.push(text);
+                    r.warnings.extend(w);
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        match error {
+            Some(e) => {
+                r.status = "error";
+                r.queries.clear();
+                r.errors.push(e.into());
+            }
+            None => {
+                r.warnings.dedup();
+                out.extend(docs);
+            }
+        }
+    }
+    out
 }
 
 /// Counts of a batch: converted, failed, and failures per reason.

@@ -426,7 +426,9 @@ impl Problem {
             Problem::ExclusionUnmapped { .. } => "use a field of the rule's table (an ECS, Sigma or column name the pipeline maps)".into(),
             Problem::ExclusionLint { kind, .. } => match *kind {
                 "always-true" => "the exclusion would suppress every alert of the rule: rewrite it to name what is legitimate".into(),
-                "never-matches" | "impossible-value" => "the exclusion suppresses nothing: write the value as Defender records it".into(),
+                "never-matches" => "the exclusion suppresses nothing: write the values as Defender records them (file names with their extension, without a folder)".into(),
+                "impossible-value" => "write the value as Defender records it (file names with their extension, without a folder)".into(),
+                "no-rule" => "check the scenario's `rule:` (an id, name or title), or check the rule's file too".into(),
                 _ => "check that the exclusion does not hide the activity the rule is written to catch".into(),
             },
             Problem::BadFilter(_) => "a filter has `logsource` and `filter:` with `rules`, selections and a `condition`".into(),

@@ -3,7 +3,9 @@
 mod cli; // the command line: exit codes, output formats, stdin, bad paths
 mod corpus; // the SigmaHQ corpus in ../shared/sigma, when it is present
 mod diagnostics; // every error and warning kind, from tests/fixtures/errors
+mod exclusions; // exclusion scenarios: filter grammar, malformed filters, lint, RustDesk, seed, Sigma filters
 mod ir; // the IR of the fixture rules (tests/fixtures/ir) and of the project's rules/
 mod kql; // KQL of the fixture rules (tests/fixtures/kql) with the microsoft_xdr pipeline
-mod robustness; // property tests: the loader and the condition parser never panic
+mod robustness; // property tests: the loaders and the condition and exclusion parsers never panic; round trips
+mod sentinel; // Sentinel analytic rules: the RustDesk rules with the seed scenarios, limits
 mod support; // shared helpers

@@ -1,4 +1,4 @@
-//! `sigma-kql convert PATH… [-p PIPELINE] [-f kql|json] [-o FILE]`.
+//! `sigma-kql convert PATH… [-p PIPELINE] [-f kql|json|sentinel-rule] [-o FILE] [-x FILE]`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::backend::sentinel;
 use crate::check::load_inputs;
-use crate::convert::{Conversion, ConvertSummary, convert_files};
+use crate::convert::{Conversion, ConvertSummary, convert_files, sentinel_rules};
 use crate::files;
 use crate::pipeline::Pipeline;
 
@@ -18,6 +19,9 @@ pub enum Format {
     Kql,
     /// A JSON array: one object per rule (id, title, path, status, level, queries, errors).
     Json,
+    /// Microsoft Sentinel scheduled analytic rules, in the YAML of the Azure-Sentinel
+    /// content repository: one document per query, `---` between them.
+    SentinelRule,
 }
 
 /// Arguments of `convert`.
@@ -42,6 +46,15 @@ pub struct ConvertArgs {
     /// apply to, each as `| where not(…)`; may be given several times.
     #[arg(long, short = 'x', value_name = "FILE")]
     exclusions: Vec<PathBuf>,
+    /// Sentinel rules: how often the query runs (5m … 14d).
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = sentinel::parse_duration)]
+    query_frequency: u32,
+    /// Sentinel rules: how far back each run looks (5m … 14d, at least the frequency).
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = sentinel::parse_duration)]
+    query_period: u32,
+    /// Sentinel rules: an alert when the query returns more rows than this (0 … 10000).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    trigger_threshold: u32,
 }
 
 /// Loads the scenario files named on the command line; their problems are printed. `None`
@@ -132,17 +145,29 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
         eprintln!("sigma-kql: the exclusion files have errors; nothing was converted");
         return Ok(EXIT_ERRORS);
     };
+    let schedule = match sentinel::Schedule::new(
+        args.query_frequency,
+        args.query_period,
+        args.trigger_threshold,
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sigma-kql: {e}");
+            return Ok(EXIT_USAGE);
+        }
+    };
     let (inputs, path_problems) = files::collect(&args.paths);
     for p in &path_problems {
         eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
     }
     let loaded = load_inputs(&inputs);
-    let results = convert_files(&loaded, &pipeline, &scenarios);
-    let summary = ConvertSummary::of(&results);
+    let mut results = convert_files(&loaded, &pipeline, &scenarios);
     let text = match args.format {
         Format::Kql => kql_text(&results),
         Format::Json => serde_json::to_string_pretty(&results)? + "\n",
+        Format::SentinelRule => sentinel_rules(&mut results, &schedule).join("---\n"),
     };
+    let summary = ConvertSummary::of(&results);
     match &args.output {
         Some(path) => write_atomic(path, &text)?,
         None => out.write_all(text.as_bytes())?,

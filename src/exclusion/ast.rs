@@ -19,6 +19,17 @@ pub enum Filter {
     Cmp(Comparison),
 }
 
+impl Filter {
+    /// The first comparison on `field`, left to right.
+    pub fn comparison_on(&self, field: &str) -> Option<&Comparison> {
+        match self {
+            Filter::Or(v) | Filter::And(v) => v.iter().find_map(|f| f.comparison_on(field)),
+            Filter::Not(f) => f.comparison_on(field),
+            Filter::Cmp(c) => (c.field == field).then_some(c),
+        }
+    }
+}
+
 /// One comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
@@ -96,8 +107,8 @@ pub enum Test {
 pub enum Literal {
     /// A string.
     Str(String),
-    /// A number.
-    Num(Number),
+    /// A number, and its text as written (what a text operator compares with: `007`).
+    Num(Number, String),
     /// `true` / `false`.
     Bool(bool),
 }
@@ -105,8 +116,8 @@ pub enum Literal {
 impl fmt::Display for Literal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Literal::Str(s) => f.write_str(&crate::text::quote(s)),
-            Literal::Num(n) => write!(f, "{n}"),
+            Literal::Str(s) => f.write_str(&quote(s)),
+            Literal::Num(_, text) => f.write_str(text),
             Literal::Bool(b) => write!(f, "{b}"),
         }
     }
@@ -158,6 +169,52 @@ impl fmt::Display for Op {
     }
 }
 
+/// A string as the filter language writes it (what [`crate::syntax::parse_exclusion`] reads
+/// back to the same value): `"…"` with `\\`, `\"`, `\n`, `\r`, `\t` and `\uXXXX` escapes.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A field name as the filter language writes it: as is when the grammar reads it as a name,
+/// else in brackets (`['c-uri']` is `c-uri`, but `['a b']` and `['and']` need them).
+pub fn field_name(name: &str) -> String {
+    let plain = name.split('.').enumerate().all(|(i, part)| {
+        let mut chars = part.chars();
+        let first_ok = |c: char| c.is_ascii_alphabetic() || c == '_' || c == '@';
+        let rest_ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '-');
+        match chars.next() {
+            Some(c) if i == 0 => first_ok(c) && chars.all(rest_ok),
+            Some(c) => rest_ok(c) && chars.all(rest_ok),
+            None => false,
+        }
+    });
+    let keyword = ["and", "or", "not"].iter().any(|k| {
+        name.len() >= k.len()
+            && name[..k.len()].eq_ignore_ascii_case(k)
+            && !name[k.len()..]
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '-'))
+    });
+    if plain && !keyword {
+        name.to_string()
+    } else {
+        format!("['{name}']")
+    }
+}
+
 /// Fully parenthesised, like the condition AST's display: the tree's shape is visible.
 impl fmt::Display for Filter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -179,8 +236,10 @@ impl fmt::Display for Filter {
             }
             Filter::Not(x) => write!(f, "(not {x})"),
             Filter::Cmp(c) => match &c.test {
-                Test::Exists => write!(f, "{} exists", c.field),
-                Test::Compare { op, value, .. } => write!(f, "{} {op} {value}", c.field),
+                Test::Exists => write!(f, "{} exists", field_name(&c.field)),
+                Test::Compare { op, value, .. } => {
+                    write!(f, "{} {op} {value}", field_name(&c.field))
+                }
                 Test::In {
                     negated,
                     case,
@@ -193,7 +252,7 @@ impl fmt::Display for Filter {
                         (true, Case::Sensitive) => "!in_cs",
                     };
                     let list: Vec<String> = values.iter().map(|(v, _)| v.to_string()).collect();
-                    write!(f, "{} {op} ({})", c.field, list.join(", "))
+                    write!(f, "{} {op} ({})", field_name(&c.field), list.join(", "))
                 }
             },
         }

@@ -56,11 +56,13 @@ impl Truth {
     }
 }
 
-/// Why `value` cannot be a Windows file name in Defender, if it cannot.
-fn not_a_file_name(value: &str) -> Option<&'static str> {
+/// Why `value` cannot be a Windows file name in Defender, if it cannot. No file name holds a
+/// folder; the image of a process or a loaded module always has an extension (Windows adds
+/// `.exe` / `.dll` to a name without one), while other files (`hosts`) may have none.
+fn not_a_file_name(value: &str, image: bool) -> Option<&'static str> {
     if value.contains('\\') {
         Some("a file name, without a folder")
-    } else if !value.contains('.') {
+    } else if image && !value.contains('.') {
         Some("a file name with its extension")
     } else {
         None
@@ -70,7 +72,17 @@ fn not_a_file_name(value: &str) -> Option<&'static str> {
 struct Ctx<'a> {
     route: &'a Route,
     windows: bool,
-    notes: Vec<(Span, String)>,
+    notes: Vec<Note>,
+}
+
+/// Why a comparison of the filter is decided.
+struct Note {
+    span: Span,
+    text: String,
+    /// The comparison itself always holds (`!=` an impossible value), else it never does.
+    holds: bool,
+    /// What it makes of the filter where it stands (after the `not`s around it).
+    effect: bool,
 }
 
 impl Ctx<'_> {
@@ -88,33 +100,44 @@ impl Ctx<'_> {
         }
     }
 
-    /// Whether an equality with `value` on `field` can hold on Defender rows.
-    fn impossible(&mut self, field: &str, value: &Literal, span: Span) -> bool {
-        let Some(column) = self.column(field) else {
-            return false;
-        };
+    /// Why an equality with `value` on `field` can never hold on Defender rows, if it cannot.
+    fn impossible(&self, field: &str, value: &Literal) -> Option<String> {
+        let column = self.column(field)?;
         if !self.windows || !FILE_NAME_COLUMNS.contains(&column.as_str()) {
-            return false;
+            return None;
         }
         let Literal::Str(v) = value else {
-            return false;
+            return None;
         };
-        match not_a_file_name(v) {
-            Some(what) => {
-                self.notes.push((
-                    span,
-                    format!("{field} (Defender's {column}) holds {what}, so it is never {v:?}"),
-                ));
-                true
-            }
-            None => false,
-        }
+        // The initiating process columns name process images in every table; `FileName` does
+        // only where the row is about a process or a loaded module.
+        let image = column != "FileName"
+            || matches!(
+                self.route.table.name.as_str(),
+                "DeviceProcessEvents" | "DeviceImageLoadEvents"
+            );
+        not_a_file_name(v, image)
+            .map(|what| format!("{field} (Defender's {column}) holds {what}, so it is never {v:?}"))
     }
 
-    fn truth(&mut self, f: &Filter) -> Truth {
+    /// Records why a comparison is decided: `holds` when it always holds; `negated` when an
+    /// odd number of `not`s stand around it.
+    fn note(&mut self, span: Span, text: String, holds: bool, negated: bool) -> Truth {
+        self.notes.push(Note {
+            span,
+            text,
+            holds,
+            effect: holds != negated,
+        });
+        if holds { Truth::True } else { Truth::False }
+    }
+
+    /// What the filter is on every row of the table, as far as the notes decide it; `negated`
+    /// when an odd number of `not`s stand around `f`.
+    fn truth(&mut self, f: &Filter, negated: bool) -> Truth {
         match f {
             Filter::Or(v) => {
-                let all: Vec<Truth> = v.iter().map(|x| self.truth(x)).collect();
+                let all: Vec<Truth> = v.iter().map(|x| self.truth(x, negated)).collect();
                 if all.contains(&Truth::True) {
                     Truth::True
                 } else if all.iter().all(|t| *t == Truth::False) {
@@ -124,7 +147,7 @@ impl Ctx<'_> {
                 }
             }
             Filter::And(v) => {
-                let all: Vec<Truth> = v.iter().map(|x| self.truth(x)).collect();
+                let all: Vec<Truth> = v.iter().map(|x| self.truth(x, negated)).collect();
                 if all.contains(&Truth::False) {
                     Truth::False
                 } else if all.iter().all(|t| *t == Truth::True) {
@@ -133,29 +156,27 @@ impl Ctx<'_> {
                     Truth::Unknown
                 }
             }
-            Filter::Not(x) => self.truth(x).not(),
+            Filter::Not(x) => self.truth(x, !negated).not(),
             Filter::Cmp(c) => match &c.test {
                 Test::Compare { op, value, .. } if op.kind == OpKind::Eq => {
-                    let never = self.impossible(&c.field, value, c.span);
-                    match (never, op.negated) {
-                        (true, false) => Truth::False,
-                        (true, true) => Truth::True,
-                        _ => Truth::Unknown,
+                    match self.impossible(&c.field, value) {
+                        Some(text) => self.note(c.span, text, op.negated, negated),
+                        None => Truth::Unknown,
                     }
                 }
                 Test::In {
-                    negated, values, ..
+                    negated: not_in,
+                    values,
+                    ..
                 } if !values.is_empty() => {
-                    // Every value is looked at, so that each impossible one gets its note.
-                    let each: Vec<bool> = values
+                    let why: Vec<String> = values
                         .iter()
-                        .map(|(v, _)| self.impossible(&c.field, v, c.span))
+                        .filter_map(|(v, _)| self.impossible(&c.field, v))
                         .collect();
-                    let all = each.iter().all(|b| *b);
-                    match (all, negated) {
-                        (true, false) => Truth::False,
-                        (true, true) => Truth::True,
-                        _ => Truth::Unknown,
+                    if why.len() == values.len() {
+                        self.note(c.span, why.join("; "), *not_in, negated)
+                    } else {
+                        Truth::Unknown
                     }
                 }
                 _ => Truth::Unknown,
@@ -179,12 +200,14 @@ pub fn lint(
         windows,
         notes: Vec::new(),
     };
-    let truth = ctx.truth(&scenario.filter);
+    let truth = ctx.truth(&scenario.filter, false);
     let notes = ctx.notes;
-    let because = |notes: &[(Span, String)]| {
+    // The notes that decide the whole filter: those whose effect is its value.
+    let because = |value: bool| {
         notes
             .iter()
-            .map(|(_, n)| n.clone())
+            .filter(|n| n.effect == value)
+            .map(|n| n.text.clone())
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -194,7 +217,7 @@ pub fn lint(
             message: format!(
                 "the exclusion is always true on {} data, so it would suppress every alert: {}",
                 route.table.name,
-                because(&notes)
+                because(true)
             ),
             span: None,
         }),
@@ -203,16 +226,21 @@ pub fn lint(
             message: format!(
                 "the exclusion can never match on {} data, so it suppresses nothing: {}",
                 route.table.name,
-                because(&notes)
+                because(false)
             ),
             span: None,
         }),
         Truth::Unknown => {
-            for (span, note) in &notes {
+            for n in &notes {
+                let what = if n.holds {
+                    "this comparison always holds, so it narrows nothing"
+                } else {
+                    "this part of the exclusion can never match"
+                };
                 out.push(Finding {
                     kind: "impossible-value",
-                    message: format!("this part of the exclusion can never match: {note}"),
-                    span: Some(*span),
+                    message: format!("{what}: {}", n.text),
+                    span: Some(n.span),
                 });
             }
         }
@@ -325,6 +353,34 @@ fn leaf_implies(fact: &FieldPred, goal: &FieldPred) -> bool {
     false
 }
 
+/// A rule's condition as a reviewer reads it: text comparisons with KQL literals
+/// (`FolderPath endswith @"\rustdesk.exe"`), anything else in the IR's text form.
+fn readable(p: &FieldPred) -> String {
+    match &p.op {
+        Op::Str(StrMatch::Text { how, value, case }) => {
+            let cs = if *case == crate::ir::Case::Sensitive {
+                "_cs"
+            } else {
+                ""
+            };
+            let word = match how {
+                TextOp::Eq if cs.is_empty() => "=~",
+                TextOp::Eq => "==",
+                TextOp::Contains => "contains",
+                TextOp::StartsWith => "startswith",
+                TextOp::EndsWith => "endswith",
+            };
+            let cs = if *how == TextOp::Eq { "" } else { cs };
+            format!(
+                "{} {word}{cs} {}",
+                p.field,
+                crate::backend::kql::literal::string(value)
+            )
+        }
+        _ => p.to_string(),
+    }
+}
+
 fn swallows(rule: &Expr, exclusion: &Expr) -> Vec<Finding> {
     let Some(alts) = alternatives(rule) else {
         return Vec::new();
@@ -339,7 +395,7 @@ fn swallows(rule: &Expr, exclusion: &Expr) -> Vec<Finding> {
     let show = |facts: &Vec<&FieldPred>| {
         facts
             .iter()
-            .map(|p| p.to_string())
+            .map(|p| readable(p))
             .collect::<Vec<_>>()
             .join(" and ")
     };
@@ -419,17 +475,19 @@ mod tests {
     #[test]
     fn file_names() {
         assert_eq!(
-            not_a_file_name("RustDesk"),
+            not_a_file_name("RustDesk", true),
             Some("a file name with its extension")
         );
         assert_eq!(
-            not_a_file_name("Remote Desktop Services"),
+            not_a_file_name("Remote Desktop Services", true),
             Some("a file name with its extension")
         );
+        // Files other than images may have no extension (`hosts`).
+        assert_eq!(not_a_file_name("hosts", false), None);
         assert_eq!(
-            not_a_file_name("C:\\x.exe"),
+            not_a_file_name("C:\\x.exe", false),
             Some("a file name, without a folder")
         );
-        assert_eq!(not_a_file_name("svchost.exe"), None);
+        assert_eq!(not_a_file_name("svchost.exe", true), None);
     }
 }

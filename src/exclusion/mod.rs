@@ -7,6 +7,9 @@
 
 pub mod ast;
 pub mod lint;
+pub mod origin;
+
+pub use origin::Origin;
 
 use serde_yaml::Value;
 
@@ -37,19 +40,6 @@ pub struct Scenario {
     pub origin: Origin,
 }
 
-/// Where a scenario's filter is written.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Origin {
-    /// The scenario file.
-    pub file: String,
-    /// 1-based line of the filter, when known.
-    pub line: Option<usize>,
-    /// 0-based column (in characters) of the filter's first character on that line.
-    pub column: usize,
-    /// The line's text.
-    pub text: String,
-}
-
 impl Scenario {
     /// Whether the scenario applies to `rule` (no `rule:` means every rule; otherwise the id,
     /// the name or the title, compared without case).
@@ -78,28 +68,17 @@ impl Scenario {
 }
 
 fn locate(d: &mut Diagnostic, origin: &Origin, filter: &str, span: Option<Span>) {
-    let Some(line) = origin.line else {
+    let Some(found) = origin.find(span, filter.len()) else {
         return;
     };
-    let (start, len) = match span {
-        Some(s) => {
-            let a = crate::source::floor_char_boundary(filter, s.start);
-            let b = crate::source::floor_char_boundary(filter, s.end.max(s.start));
-            (
-                filter[..a].chars().count(),
-                filter[a..b].chars().count().max(1),
-            )
-        }
-        None => (0, filter.chars().count().max(1)),
-    };
-    d.line = Some(line);
-    d.column = Some(origin.column + start + 1);
+    d.line = Some(found.line);
+    d.column = Some(found.column + 1);
     d.span = span.map(|s| (s.start, s.end));
     d.excerpt = Some(Excerpt::new(
-        Some(line),
-        &origin.text,
-        origin.column + start,
-        len,
+        Some(found.line),
+        found.text,
+        found.column,
+        found.len,
     ));
 }
 
@@ -176,6 +155,8 @@ struct Raw {
     origin: Origin,
     /// Where the scenario itself is, for problems that are not in the filter.
     at: (usize, String),
+    /// Why the filter is missing, when the key is there but its value is not a string.
+    not_text: Option<&'static str>,
 }
 
 fn finish(name: &str, raws: Vec<Raw>) -> ScenarioFile {
@@ -185,10 +166,11 @@ fn finish(name: &str, raws: Vec<Raw>) -> ScenarioFile {
     };
     for raw in raws {
         let Some(filter_text) = raw.filter.clone() else {
-            let mut d = Diagnostic::new(
-                Problem::BadScenario(format!("scenario \"{}\" has no filter", raw.name)),
-                name,
-            );
+            let problem = match raw.not_text {
+                Some(why) => format!("the filter of scenario \"{}\" {why}", raw.name),
+                None => format!("scenario \"{}\" has no filter", raw.name),
+            };
+            let mut d = Diagnostic::new(Problem::BadScenario(problem), name);
             d.line = Some(raw.at.0);
             d.excerpt = Some(Excerpt::new(
                 Some(raw.at.0),
@@ -214,9 +196,11 @@ fn finish(name: &str, raws: Vec<Raw>) -> ScenarioFile {
                     SyntaxErrorKind::Syntax(message) | SyntaxErrorKind::Obsolete(message) => {
                         Problem::ExclusionSyntax { message }
                     }
-                    SyntaxErrorKind::TooComplex { what, limit } => {
-                        Problem::ConditionTooComplex { what, limit }
-                    }
+                    SyntaxErrorKind::TooComplex { what, limit } => Problem::ExclusionSyntax {
+                        message: format!(
+                            "the filter is {what} (the limit is {limit}); split it into several scenarios"
+                        ),
+                    },
                 };
                 let mut d = Diagnostic::new(problem, name);
                 d.rule = Some(format!("scenario \"{}\"", raw.name));
@@ -251,6 +235,7 @@ fn load_plain(name: &str, text: &str) -> ScenarioFile {
                 rule: None,
                 origin: Origin::default(),
                 at: (i + 1, line.to_string()),
+                not_text: None,
             });
         } else if let Some(raw) = raws.last_mut() {
             if let Some((v, _)) = field("Description:") {
@@ -261,12 +246,8 @@ fn load_plain(name: &str, text: &str) -> ScenarioFile {
                 .iter()
                 .find_map(|k| field(k))
             {
-                raw.origin = Origin {
-                    file: name.into(),
-                    line: Some(i + 1),
-                    column: line[..byte_col].chars().count(),
-                    text: line.to_string(),
-                };
+                raw.origin =
+                    Origin::aligned(name, text, i + 1, line[..byte_col].chars().count(), &v);
                 raw.filter = Some(v);
             }
         }
@@ -334,37 +315,32 @@ fn load_yaml(name: &str, text: &str) -> ScenarioFile {
         let get = |k: &str| item.get(k).and_then(crate::rule::meta_string);
         let name_ = get("name").unwrap_or_else(|| format!("scenario {}", i + 1));
         let filter = get("filter");
-        // Find the filter's line: the `filter:` key, with the value on the same line.
+        // The filter's value starts after the `filter:` key (in a flow mapping, after the
+        // key's text on the item's line).
         let (origin, at) = match src.locate(0, &path.key("filter")) {
             Some(place) => {
-                let text = src.line(place.line).unwrap_or_default().to_string();
-                let column = filter
-                    .as_deref()
-                    .and_then(|f| text.find(f).map(|b| text[..b].chars().count()))
-                    .unwrap_or(place.column - 1);
-                let line = filter
-                    .as_deref()
-                    .filter(|f| text.contains(*f))
-                    .map(|_| place.line);
-                (
-                    Origin {
-                        file: name.into(),
-                        line,
-                        column,
-                        text: text.clone(),
-                    },
-                    (place.line, text),
-                )
+                let line_text = src.line(place.line).unwrap_or_default();
+                let from = place.column.saturating_sub(1);
+                let value_col = value_column(line_text, from).unwrap_or(from);
+                let origin = match &filter {
+                    Some(f) => Origin::aligned(name, text, place.line, value_col, f),
+                    None => Origin::unknown(name),
+                };
+                (origin, (place.line, line_text.to_string()))
             }
-            None => (
-                Origin {
-                    file: name.into(),
-                    ..Origin::default()
-                },
-                (1, String::new()),
+            None => (Origin::unknown(name), (1, String::new())),
+        };
+        let not_text = match item.get("filter") {
+            Some(Value::Tagged(_)) => Some(
+                "is not a string: YAML reads a leading `!` as a tag; quote the filter ('…') or start it with `not`",
             ),
+            Some(v) if filter.is_none() && !v.is_null() => {
+                Some("is not a string: write it on one line, or quote it")
+            }
+            _ => None,
         };
         raws.push(Raw {
+            not_text,
             name: name_,
             description: get("description"),
             filter,
@@ -374,6 +350,27 @@ fn load_yaml(name: &str, text: &str) -> ScenarioFile {
         });
     }
     finish(name, raws)
+}
+
+/// The 0-based character column where the value of a `filter:` key starts on `line`, the
+/// key being at or after character `from`.
+fn value_column(line: &str, from: usize) -> Option<usize> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = from;
+    while i < chars.len() {
+        let rest: String = chars[i..].iter().collect();
+        for key in ["filter", "\"filter\"", "'filter'"] {
+            if let Some(after) = rest.strip_prefix(key) {
+                let trimmed = after.trim_start_matches([' ', '\t']);
+                if let Some(value) = trimmed.strip_prefix(':') {
+                    let value_start = value.trim_start_matches([' ', '\t']);
+                    return Some(chars.len() - value_start.chars().count());
+                }
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Lowers a filter into the IR, over its field names as written. Case-insensitive unless
@@ -418,9 +415,9 @@ fn op_of(value: &Literal, kind: OpKind, case: Case) -> Op {
             value: s.clone(),
             case,
         }),
-        Literal::Num(n) => Op::Str(StrMatch::Text {
+        Literal::Num(_, written) => Op::Str(StrMatch::Text {
             how,
-            value: n.to_string(),
+            value: written.clone(),
             case,
         }),
         Literal::Bool(b) => Op::Str(StrMatch::Text {
@@ -430,7 +427,7 @@ fn op_of(value: &Literal, kind: OpKind, case: Case) -> Op {
         }),
     };
     match (kind, value) {
-        (OpKind::Eq, Literal::Num(n)) => Op::Num(CmpOp::Eq, *n),
+        (OpKind::Eq, Literal::Num(n, _)) => Op::Num(CmpOp::Eq, *n),
         (OpKind::Eq, Literal::Bool(b)) => Op::Bool(*b),
         (OpKind::Eq, _) => text(TextOp::Eq),
         (OpKind::Contains, _) => text(TextOp::Contains),
@@ -446,7 +443,7 @@ fn op_of(value: &Literal, kind: OpKind, case: Case) -> Op {
                 ..RegexFlags::default()
             },
         })),
-        (k, Literal::Num(n)) => Op::Num(
+        (k, Literal::Num(n, _)) => Op::Num(
             match k {
                 OpKind::Lt => CmpOp::Lt,
                 OpKind::Lte => CmpOp::Lte,

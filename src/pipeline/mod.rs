@@ -79,6 +79,8 @@ pub struct ConvertError {
     pub reason: Reason,
     /// What is wrong.
     pub message: String,
+    /// The field the error is about, when it is about one (to point at it in an exclusion).
+    pub field: Option<String>,
 }
 
 impl ConvertError {
@@ -87,7 +89,14 @@ impl ConvertError {
         ConvertError {
             reason,
             message: message.into(),
+            field: None,
         }
+    }
+
+    /// The same error, about `field`.
+    pub fn about(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
     }
 }
 
@@ -121,6 +130,15 @@ pub enum Derived {
 }
 
 impl Derived {
+    /// The table columns the field is computed from.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            Derived::Json { column, .. } => vec![column.as_str()],
+            Derived::Join { parent, child } => vec![parent.as_str(), child.as_str()],
+            Derived::FilePath { folder, name } => vec![folder.as_str(), name.as_str()],
+        }
+    }
+
     /// The name the mapped IR uses for this field.
     pub fn field_name(&self) -> String {
         match self {
@@ -164,6 +182,31 @@ impl MappedQuery {
     /// The table's schema.
     pub fn table_schema(&self) -> Option<&'static Table> {
         schema::schema(&self.flavour).and_then(|s| s.table(&self.table))
+    }
+
+    /// The table columns the query reads (route filter, condition, exclusions; derived fields
+    /// by the columns they are computed from), in first-use order, without repeats.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let exprs = self
+            .filter
+            .iter()
+            .chain(std::iter::once(&self.expr))
+            .chain(self.exclusions.iter().map(|x| &x.expr));
+        for e in exprs {
+            for f in e.fields() {
+                let cols = match self.derived.get(f) {
+                    Some(d) => d.columns(),
+                    None => vec![f],
+                };
+                for c in cols {
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// How the backend and the evaluator see a field's type: derived fields are strings.
@@ -441,8 +484,8 @@ impl Pipeline {
         let mut mapped_exclusions = Vec::with_capacity(exclusions.len());
         for s in exclusions {
             let in_scenario = |e: ConvertError| ConvertError {
-                reason: e.reason,
                 message: format!("exclusion \"{}\": {}", s.name, e.message),
+                ..e
             };
             let mut dropped = Vec::new();
             match map_expr(&s.expr, route, &mut derived, &mut dropped).map_err(in_scenario)? {
@@ -841,7 +884,7 @@ fn unmapped(field: &str, route: &Route) -> ConvertError {
     let mut hint = String::new();
     if !near_fields.is_empty() {
         hint.push_str(&format!(
-            "; Sigma fields mapped here: {}",
+            "; closest mapped fields: {}",
             near_fields.join(", ")
         ));
     }
@@ -859,6 +902,7 @@ fn unmapped(field: &str, route: &Route) -> ConvertError {
             route.table.name
         ),
     )
+    .about(field)
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ fn unsupported(field: &str, value: &str, why: &str) -> ConvertError {
         Reason::UnsupportedValue,
         format!("`{field}` value {value}: {why}"),
     )
+    .about(field)
 }
 
 /// The value of a string op as a pattern (`None` for a regex).

@@ -15,6 +15,7 @@ pub use correlation::Correlation;
 pub use detection::Detection;
 pub use filter::Filter;
 pub use load::{LoadedDocument, LoadedFile, load_file, load_source};
+pub use meta::is_uuid;
 pub(crate) use meta::scalar_string as meta_string;
 
 use crate::ir::Expr;

@@ -275,7 +275,7 @@ fn describe(rule: &Rule) -> Option<(usize, &'static str)> {
 }
 
 fn to_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
-    super::expected_error(&e, text, describe, "a valid condition", |tok| {
+    super::expected_error(&e, text, describe, "a valid condition", |tok, _| {
         (!tok.starts_with(|c: char| c.is_ascii()))
             .then_some("identifiers use the letters A-Z and a-z, digits, `_` and `-`")
     })

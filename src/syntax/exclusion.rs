@@ -69,10 +69,7 @@ pub fn parse_exclusion(text: &str) -> Result<Filter, SyntaxError> {
             text,
             describe,
             "a comparison such as `process.name == \"x.exe\"`",
-            |tok| {
-                tok.starts_with('"')
-                    .then_some("a string must be closed with `\"`")
-            },
+            |_, rest| unclosed_string(rest),
         )
     })?;
     let expr = pairs
@@ -82,33 +79,45 @@ pub fn parse_exclusion(text: &str) -> Result<Filter, SyntaxError> {
             kind: SyntaxErrorKind::Syntax("empty filter".into()),
             span: Span::new(0, text.len()),
         })?;
-    build(expr.into_inner())
+    build(expr.into_inner(), 0)
 }
 
-/// Bounds the nesting of parentheses and negations before pest recurses into them.
+/// Bounds the nesting of parentheses before pest recurses into them (runs of `not` are
+/// bounded in [`build`]). Parentheses inside strings do not count: `"…"` and `'…'` with
+/// backslash escapes, `@"…"` and `@'…'` verbatim.
 fn nesting(text: &str) -> Result<(), SyntaxError> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    for (i, b) in text.bytes().enumerate() {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'(' | b'!') => depth += 1,
-            (None, b')') => depth = depth.saturating_sub(1),
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            q @ (b'"' | b'\'') => {
+                let verbatim = i > 0 && bytes[i - 1] == b'@';
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if !verbatim && bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
             _ => {}
         }
         if depth > super::MAX_NESTING {
-            return Err(SyntaxError {
-                kind: SyntaxErrorKind::TooComplex {
-                    what: "nested too deeply".into(),
-                    limit: super::MAX_NESTING,
-                },
-                span: Span::new(i, i + 1),
-            });
+            return Err(too_deep(Span::new(i, i + 1)));
         }
+        i += 1;
     }
     Ok(())
+}
+
+fn too_deep(span: Span) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::TooComplex {
+            what: "nested too deeply".into(),
+            limit: super::MAX_NESTING,
+        },
+        span,
+    }
 }
 
 fn span_of(p: &Pair<'_, Rule>) -> Span {
@@ -123,9 +132,25 @@ fn syntax(message: impl Into<String>, span: Span) -> SyntaxError {
     }
 }
 
-fn build(pairs: Pairs<'_, Rule>) -> Result<Filter, SyntaxError> {
+/// Builds the tree of an `expr` at `depth` (parentheses and negations around it). A run of
+/// prefix `not`s nests the tree as deeply as parentheses do, so both count against the limit.
+fn build(pairs: Pairs<'_, Rule>, depth: usize) -> Result<Filter, SyntaxError> {
+    let mut run = 0;
+    let mut deepest = 0;
+    for p in pairs.clone() {
+        if p.as_rule() == Rule::k_not {
+            run += 1;
+            deepest = deepest.max(run);
+            if depth + run > super::MAX_NESTING {
+                return Err(too_deep(span_of(&p)));
+            }
+        } else {
+            run = 0;
+        }
+    }
+    let inner = depth + deepest + 1;
     PRATT
-        .map_primary(primary)
+        .map_primary(|p| primary(p, inner))
         .map_prefix(|_op, rhs| Ok(Filter::Not(Box::new(rhs?))))
         .map_infix(|lhs, op, rhs| {
             let (lhs, rhs) = (lhs?, rhs?);
@@ -147,11 +172,11 @@ fn build(pairs: Pairs<'_, Rule>) -> Result<Filter, SyntaxError> {
         .parse(pairs)
 }
 
-fn primary(p: Pair<'_, Rule>) -> Result<Filter, SyntaxError> {
+fn primary(p: Pair<'_, Rule>, depth: usize) -> Result<Filter, SyntaxError> {
     let span = span_of(&p);
     match p.as_rule() {
         Rule::paren => match p.into_inner().find(|q| q.as_rule() == Rule::expr) {
-            Some(e) => build(e.into_inner()),
+            Some(e) => build(e.into_inner(), depth),
             None => Err(syntax(
                 "internal parser error: parentheses without an expression",
                 span,
@@ -182,7 +207,7 @@ fn comparison(p: Pair<'_, Rule>) -> Result<Comparison, SyntaxError> {
         Some(t) if t.as_rule() == Rule::list_op => {
             let word = t.as_str().to_ascii_lowercase();
             let negated = word.starts_with('!') || word.starts_with("not");
-            let case = if word.ends_with("_cs") {
+            let case = if word.contains("_cs") {
                 Case::Sensitive
             } else {
                 Case::Insensitive
@@ -191,7 +216,10 @@ fn comparison(p: Pair<'_, Rule>) -> Result<Comparison, SyntaxError> {
                 .next()
                 .ok_or_else(|| syntax("internal parser error: `in` without a list", span))?;
             let mut values = Vec::new();
-            for v in list.into_inner() {
+            for v in list
+                .into_inner()
+                .filter(|v| !matches!(v.as_rule(), Rule::comma | Rule::list_end))
+            {
                 let s = span_of(&v);
                 values.push((literal(v)?, s));
             }
@@ -209,7 +237,7 @@ fn comparison(p: Pair<'_, Rule>) -> Result<Comparison, SyntaxError> {
             let value_span = span_of(&v);
             let value = literal(v)?;
             if matches!(op.kind, OpKind::Lt | OpKind::Lte | OpKind::Gt | OpKind::Gte)
-                && !matches!(value, Literal::Num(_))
+                && !matches!(value, Literal::Num(..))
             {
                 return Err(syntax(
                     format!("`{op}` compares numbers; {value} is not a number"),
@@ -257,7 +285,7 @@ fn comparison(p: Pair<'_, Rule>) -> Result<Comparison, SyntaxError> {
 
 fn operator(text: &str) -> Op {
     let t = text.to_ascii_lowercase();
-    let case = if t.ends_with("_cs") {
+    let case = if t.contains("_cs") {
         Case::Sensitive
     } else {
         Case::Insensitive
@@ -272,7 +300,7 @@ fn operator(text: &str) -> Op {
     } else if t.contains("matches") {
         OpKind::Matches
     } else {
-        match t.trim_end_matches("_cs") {
+        match t.as_str() {
             "<" => OpKind::Lt,
             "<=" => OpKind::Lte,
             ">" => OpKind::Gt,
@@ -293,10 +321,10 @@ fn literal(p: Pair<'_, Rule>) -> Result<Literal, SyntaxError> {
     match p.as_rule() {
         Rule::number => {
             if let Ok(i) = text.parse::<i64>() {
-                Ok(Literal::Num(Number::Int(i)))
+                Ok(Literal::Num(Number::Int(i), text.to_string()))
             } else {
                 text.parse::<f64>()
-                    .map(|f| Literal::Num(Number::Float(f)))
+                    .map(|f| Literal::Num(Number::Float(f), text.to_string()))
                     .map_err(|_| syntax(format!("{text} is not a number"), span))
             }
         }
@@ -307,6 +335,32 @@ fn literal(p: Pair<'_, Rule>) -> Result<Literal, SyntaxError> {
             span,
         )),
     }
+}
+
+/// A remark when `rest` starts with a string that is never closed.
+fn unclosed_string(rest: &str) -> Option<&'static str> {
+    let (verbatim, body) = match rest.strip_prefix('@') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let q = body.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let bytes = body.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        if bytes[i] == q as u8 {
+            if verbatim && bytes.get(i + 1) == Some(&(q as u8)) {
+                i += 2;
+                continue;
+            }
+            return None;
+        }
+        i += if !verbatim && bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    Some(if q == '"' {
+        "the string is never closed with `\"`"
+    } else {
+        "the string is never closed with `'`"
+    })
 }
 
 /// Decodes a string literal: verbatim `@"…"` (quotes doubled) or `"…"` / `'…'` with the
@@ -377,10 +431,12 @@ fn describe(rule: &Rule) -> Option<(usize, &'static str)> {
             1,
             "an operator (==, !=, contains, startswith, endswith, matches, in, exists, <, >)",
         ),
-        Rule::string | Rule::number | Rule::boolean | Rule::list => (
-            2,
-            "a value (\"text\", @\"C:\\path\", a number, true/false, or a list)",
-        ),
+        Rule::string | Rule::number | Rule::boolean => {
+            (2, "a value (\"text\", @\"C:\\path\", a number, true/false)")
+        }
+        Rule::list => (2, "a parenthesised list such as (\"a.exe\", \"b.exe\")"),
+        Rule::comma => (5, "`,`"),
+        Rule::list_end => (5, "`)`"),
         Rule::k_and => (3, "`and`"),
         Rule::k_or => (4, "`or`"),
         Rule::rparen => (5, "`)`"),
@@ -491,6 +547,35 @@ mod tests {
         // A keyword followed by name characters is a field.
         assert_eq!(p(r#"notes == "x""#), r#"notes == "x""#);
         assert_eq!(p(r#"order == "x""#), r#"order == "x""#);
+    }
+
+    #[test]
+    fn nesting_limits_count_parentheses_and_runs_of_not_only() {
+        // A long run of `not`s is refused before the tree gets that deep.
+        let deep = format!("{}a exists", "not ".repeat(1800));
+        assert!(p(&deep).starts_with("ERR TooComplex"), "{}", p(&deep));
+        assert!(p(&format!("{}a exists", "! ".repeat(65))).starts_with("ERR TooComplex"));
+        assert!(!p(&format!("{}a exists", "not ".repeat(64))).starts_with("ERR"));
+        // `!=` and `!contains` are operators, not nesting.
+        let flat: Vec<String> = (0..200)
+            .map(|i| format!("f{i} != \"x\" or g{i} !contains \"y\""))
+            .collect();
+        assert!(!p(&flat.join(" or ")).starts_with("ERR"));
+        // Parentheses inside strings (escaped quotes and verbatim strings too) do not count.
+        let parens = "(".repeat(70);
+        assert!(!p(&format!(r#"a == "\"{parens}" and b == @"x\{parens}""#)).starts_with("ERR"));
+        assert!(p(&format!("{parens}a exists{}", ")".repeat(70))).starts_with("ERR TooComplex"));
+    }
+
+    #[test]
+    fn bang_before_names_that_start_like_operators() {
+        assert_eq!(
+            p(r#"!InitiatingProcessFileName == "x.exe""#),
+            r#"(not InitiatingProcessFileName == "x.exe")"#
+        );
+        assert_eq!(p("!index exists"), "(not index exists)");
+        assert_eq!(p("!contains_x exists"), "(not contains_x exists)");
+        assert_eq!(p(r#"a !in ("x")"#), r#"a !in ("x")"#);
     }
 
     #[test]

@@ -36,13 +36,14 @@ pub struct SyntaxError {
 
 /// Turns a pest error into a [`SyntaxError`] that says what was expected and what was found:
 /// `describe` names each grammar rule for a reader (with a rank that orders the list), `none`
-/// is said when no rule has a name, and `note` may add a remark about the token found.
+/// is said when no rule has a name, and `note` may add a remark about the token found (given
+/// the token and the rest of the text from it).
 pub(crate) fn expected_error<R: pest::RuleType>(
     e: &pest::error::Error<R>,
     text: &str,
     describe: impl Fn(&R) -> Option<(usize, &'static str)>,
     none: &str,
-    note: impl Fn(&str) -> Option<&'static str>,
+    note: impl Fn(&str, &str) -> Option<&'static str>,
 ) -> SyntaxError {
     use pest::error::{ErrorVariant, InputLocation};
     let (start, end) = match e.location {
@@ -72,7 +73,7 @@ pub(crate) fn expected_error<R: pest::RuleType>(
                 n => format!("{} or {}", wanted[..n - 1].join(", "), wanted[n - 1]),
             };
             match found {
-                Some(tok) => match note(&tok) {
+                Some(tok) => match note(&tok, text.get(start..).unwrap_or_default()) {
                     Some(n) => format!("expected {expected}, found `{tok}` ({n})"),
                     None => format!("expected {expected}, found `{tok}`"),
                 },

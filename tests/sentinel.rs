@@ -1,0 +1,155 @@
+//! Sentinel analytic rules (`convert -f sentinel-rule`): the RustDesk rules with the seed's
+//! exclusion scenarios, snapshotted as a user gets them; each template read back as YAML must
+//! carry the same query as the KQL output, and the per-rule errors (a query over Sentinel's
+//! limit, a column Sentinel does not receive) fail only their rule.
+
+use sigma_kql::backend::sentinel::Schedule;
+use sigma_kql::convert::{convert_files, sentinel_rules};
+use sigma_kql::exclusion::Scenario;
+use sigma_kql::pipeline::Pipeline;
+use sigma_kql::rule::load_source;
+
+use crate::support::{load, root};
+
+fn pipeline() -> Pipeline {
+    Pipeline::builtin("microsoft_xdr").expect("built-in pipeline")
+}
+
+/// The seed's five scenarios, as the project keeps them next to the product-name rule.
+fn seed_scenarios() -> Vec<Scenario> {
+    let path = root().join("rules/rustdesk/proc_creation_win_rmm_rustdesk_product.exclusions.yml");
+    let file = sigma_kql::exclusion::load_file(&path);
+    assert!(file.diagnostics.is_empty(), "{:?}", file.diagnostics);
+    assert_eq!(file.scenarios.len(), 5);
+    file.scenarios
+}
+
+/// The Sentinel YAML of `rule` with `scenarios`, and the KQL of the same conversion.
+fn sentinel_and_kql(rule: &str, scenarios: &[Scenario]) -> (String, Vec<String>) {
+    let file = load(&root().join(rule));
+    let mut results = convert_files(std::slice::from_ref(&file), &pipeline(), scenarios);
+    let kql = results[0].queries.clone();
+    let docs = sentinel_rules(&mut results, &Schedule::default());
+    assert_eq!(results[0].status, "ok", "{:?}", results[0].errors);
+    (docs.join("---\n"), kql)
+}
+
+/// Reads a template back and checks what the snapshot cannot show at a glance: the query is
+/// the KQL output's, the fields are in Sentinel's sets.
+fn read_back(text: &str, kql: &[String]) {
+    let docs: Vec<serde_yaml::Value> = text
+        .split("---\n")
+        .map(|d| serde_yaml::from_str(d).expect("the template is YAML"))
+        .collect();
+    assert_eq!(docs.len(), kql.len());
+    for (d, q) in docs.iter().zip(kql) {
+        assert_eq!(d["query"].as_str(), Some(q.as_str()));
+        assert_eq!(d["kind"].as_str(), Some("Scheduled"));
+        let entities = d["entityMappings"].as_sequence().expect("entity mappings");
+        assert!((1..=5).contains(&entities.len()));
+        assert!(sigma_kql::rule::is_uuid(
+            d["id"].as_str().unwrap_or_default()
+        ));
+    }
+}
+
+#[test]
+fn rustdesk_product_rule_with_the_seed_scenarios() {
+    let (text, kql) = sentinel_and_kql(
+        "rules/rustdesk/proc_creation_win_rmm_rustdesk_product.yml",
+        &seed_scenarios(),
+    );
+    read_back(&text, &kql);
+    assert_eq!(kql[0].matches("// Exclusion: ").count(), 5);
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("sentinel@rustdesk_product_with_seed_scenarios", text);
+    });
+}
+
+#[test]
+fn rustdesk_execution_rule_with_the_seed_scenarios() {
+    // The scenarios name the product-name rule; applied here to every rule.
+    let scenarios: Vec<Scenario> = seed_scenarios()
+        .into_iter()
+        .map(|mut s| {
+            s.rule = None;
+            s
+        })
+        .collect();
+    let (text, kql) = sentinel_and_kql(
+        "rules/rustdesk/proc_creation_win_rmm_rustdesk_execution.yml",
+        &scenarios,
+    );
+    read_back(&text, &kql);
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("sentinel@rustdesk_execution_with_seed_scenarios", text);
+    });
+}
+
+#[test]
+fn a_rule_without_level_tactic_or_uuid_gets_defaults_and_warnings() {
+    let text = "title: No level\nid: my-rule\ntags: [attack.t1003.001, attack.s0002]\nlogsource: {category: process_creation, product: windows}\ndetection:\n  sel: {Image|endswith: '\\x.exe'}\n  condition: sel\n";
+    let file = load_source("x.yml", text);
+    let mut results = convert_files(std::slice::from_ref(&file), &pipeline(), &[]);
+    let docs = sentinel_rules(&mut results, &Schedule::default());
+    assert_eq!(docs.len(), 1);
+    let doc: serde_yaml::Value = serde_yaml::from_str(&docs[0]).expect("YAML");
+    assert_eq!(doc["severity"].as_str(), Some("Medium"));
+    assert_eq!(doc["relevantTechniques"][0].as_str(), Some("T1003.001"));
+    let id = doc["id"].as_str().unwrap_or_default();
+    assert!(sigma_kql::rule::is_uuid(id), "{id}");
+    // The same rule gets the same id on every run.
+    let again = sentinel_rules(
+        &mut convert_files(std::slice::from_ref(&file), &pipeline(), &[]),
+        &Schedule::default(),
+    );
+    assert_eq!(docs, again);
+    let w = &results[0].warnings;
+    assert!(w.iter().any(|w| w.contains("no level")), "{w:?}");
+    assert!(w.iter().any(|w| w.contains("no tactic")), "{w:?}");
+    assert!(docs[0].starts_with("# warning: "));
+}
+
+#[test]
+fn queries_over_the_limit_or_on_defender_only_columns_fail_their_rule_only() {
+    let values: Vec<String> = (0..800)
+        .map(|i| format!("      - '\\\\tool{i:04}.exe'\n"))
+        .collect();
+    let long = format!(
+        "title: Long\nlogsource: {{category: process_creation, product: windows}}\ndetection:\n  sel:\n    Image|endswith:\n{}  condition: sel\n",
+        values.concat()
+    );
+    let remote = "title: Remote session\nlogsource: {category: process_creation, product: windows}\ndetection:\n  sel: {Image|endswith: '\\x.exe'}\n  condition: sel\n";
+    let files = vec![
+        load_source("long.yml", &long),
+        load_source("remote.yml", remote),
+    ];
+    // An exclusion on a column Defender has and Sentinel's copy of the table lacks.
+    let scenarios = sigma_kql::exclusion::load_source(
+        "x.yml",
+        "- name: remote\n  filter: IsProcessRemoteSession == true\n  rule: Remote session\n",
+    );
+    assert!(
+        scenarios.diagnostics.is_empty(),
+        "{:?}",
+        scenarios.diagnostics
+    );
+    let mut results = convert_files(&files, &pipeline(), &scenarios.scenarios);
+    assert!(results.iter().all(|r| r.status == "ok"));
+    let docs = sentinel_rules(&mut results, &Schedule::default());
+    assert!(docs.is_empty());
+    assert_eq!(results[0].errors[0].reason.name(), "too-long");
+    assert!(
+        results[0].errors[0]
+            .message
+            .contains("over Sentinel's limit of 10000")
+    );
+    assert_eq!(results[1].errors[0].reason.name(), "unmapped-field");
+    assert!(
+        results[1].errors[0]
+            .message
+            .contains("IsProcessRemoteSession"),
+        "{}",
+        results[1].errors[0].message
+    );
+}
