@@ -19,14 +19,20 @@ import sys
 
 TOKEN = re.compile(
     r'''\s+|@"(?:[^"]|"")*"|@'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|'''
-    r"""\[('(?:[^'\\]|\\.)*')\]|!?in~|!in\b|"""
+    r"""\[('(?:[^'\\]|\\.)*')\]|!?in~|!in\b|!(?:contains|startswith|endswith)(?:_cs)?\b|"""
     r"""[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|=~|!~|==|!=|>=|<=|[()\[\],<>*|=]"""
 )
 STRING_OPS = {
     "=~", "==", "!~", "!=", "contains", "contains_cs", "startswith", "startswith_cs",
     "endswith", "endswith_cs", "has", "has_all", "has_any", "in~", "in", "!in~", "!in",
     ">", "<", ">=", "<=",
+    "!contains", "!contains_cs", "!startswith", "!startswith_cs", "!endswith", "!endswith_cs",
 }
+
+# Predicates are compared without their polarity (`not(…)` is not part of an atom), so a
+# negated operator counts as its positive form: `X !~ "v"` is the atom of `not(X =~ "v")`.
+POSITIVE = {"!~": "=~", "!=": "==", "!in~": "in~", "!in": "in"}
+POSITIVE.update({f"!{w}{cs}": f"{w}{cs}" for w in ("contains", "startswith", "endswith") for cs in ("", "_cs")})
 
 
 def decode(tok):
@@ -89,9 +95,10 @@ def atoms(query):
             i += 4
             continue
         if nxt in STRING_OPS and t not in ("(", ")", ","):
-            if nxt in ("in~", "in", "!in~", "!in") and nxt2 == "(":
+            nxt = POSITIVE.get(nxt, nxt)
+            if nxt in ("in~", "in") and nxt2 == "(":
                 j = i + 3
-                op = {"in~": "=~", "in": "==", "!in~": "!~", "!in": "!="}[nxt]
+                op = {"in~": "=~", "in": "=="}[nxt]
                 while j < len(toks) and toks[j] != ")":
                     if toks[j] != ",":
                         out[(col, op, decode(toks[j]))] += 1
