@@ -202,9 +202,10 @@ pub fn field_name(name: &str) -> String {
             None => false,
         }
     });
+    // `and`, `or`, `not` alone, or followed by what cannot continue a name (`not.x`).
     let keyword = ["and", "or", "not"].iter().any(|k| {
-        name.len() >= k.len()
-            && name[..k.len()].eq_ignore_ascii_case(k)
+        name.get(..k.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(k))
             && !name[k.len()..]
                 .starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '-'))
     });
@@ -256,5 +257,31 @@ impl fmt::Display for Filter {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_in_brackets_only_when_needed() {
+        assert_eq!(field_name("process.parent.name"), "process.parent.name");
+        assert_eq!(field_name("c-uri"), "c-uri");
+        assert_eq!(field_name("notes"), "notes");
+        assert_eq!(field_name("and"), "['and']");
+        assert_eq!(field_name("NOT.x"), "['NOT.x']");
+        assert_eq!(field_name("a b"), "['a b']");
+        // Non-ASCII names, also where a keyword's length ends inside a character (fuzz find).
+        assert_eq!(field_name("c-\u{fffd}uri"), "['c-\u{fffd}uri']");
+        assert_eq!(field_name("é"), "['é']");
+        assert_eq!(field_name("an\u{e9}"), "['an\u{e9}']");
+    }
+
+    #[test]
+    fn strings_are_quoted_as_the_grammar_reads_them() {
+        assert_eq!(quote("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(quote("\u{1}\t\u{85}"), r#""\u0001\t\u0085""#);
+        assert_eq!(quote("é😀"), "\"é😀\"");
     }
 }
