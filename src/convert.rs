@@ -247,6 +247,9 @@ pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule)
         let Some(meta) = &r.meta else { continue };
         let mut docs = Vec::new();
         let mut error = None;
+        // The rule's own warnings head every template; each template adds its own.
+        let base = r.warnings.clone();
+        let mut added: Vec<String> = Vec::new();
         for (i, (mapped, query)) in r.mapped.iter().zip(&r.queries).enumerate() {
             let src = sentinel::Source {
                 meta,
@@ -255,14 +258,18 @@ pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule)
             };
             let made =
                 sentinel::analytic_rule(&src, mapped, query, schedule).and_then(|(rule, w)| {
-                    let mut all = r.warnings.clone();
+                    let mut all = base.clone();
                     all.extend(w.iter().cloned());
                     sentinel::to_yaml(&rule, &all).map(|text| (text, w))
                 });
             match made {
                 Ok((text, w)) => {
                     docs.push(text);
-                    r.warnings.extend(w);
+                    for x in w {
+                        if !added.contains(&x) {
+                            added.push(x);
+                        }
+                    }
                 }
                 Err(e) => {
                     error = Some(e);
@@ -277,7 +284,7 @@ pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule)
                 r.errors.push(e.into());
             }
             None => {
-                r.warnings.dedup();
+                r.warnings.extend(added);
                 out.extend(docs);
             }
         }

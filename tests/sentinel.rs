@@ -153,3 +153,32 @@ fn queries_over_the_limit_or_on_defender_only_columns_fail_their_rule_only() {
         results[1].errors[0].message
     );
 }
+
+#[test]
+fn a_rule_with_two_conditions_gives_two_rules_with_their_own_ids() {
+    let text = "title: Two\nid: 5d2f3b6e-8f52-4e0a-9b1e-0d6f3c2a1b7c\nlogsource: {category: process_creation, product: windows}\ndetection:\n  a: {Image|endswith: '\\a.exe'}\n  b: {Image|endswith: '\\b.exe'}\n  condition: [a, b]\n";
+    let file = load_source("two.yml", text);
+    let mut results = convert_files(std::slice::from_ref(&file), &pipeline(), &[]);
+    let docs = sentinel_rules(&mut results, &Schedule::default());
+    assert_eq!(docs.len(), 2);
+    let parsed: Vec<serde_yaml::Value> = docs
+        .iter()
+        .map(|d| serde_yaml::from_str(d).expect("YAML"))
+        .collect();
+    assert_eq!(
+        parsed[0]["id"].as_str(),
+        Some("5d2f3b6e-8f52-4e0a-9b1e-0d6f3c2a1b7c")
+    );
+    assert_ne!(parsed[0]["id"], parsed[1]["id"]);
+    assert_eq!(parsed[1]["name"].as_str(), Some("Two (condition 2)"));
+    // The missing level is said once on the rule, and heads each template once.
+    let w = &results[0].warnings;
+    assert_eq!(
+        w.iter().filter(|x| x.contains("no level")).count(),
+        1,
+        "{w:?}"
+    );
+    for d in &docs {
+        assert_eq!(d.matches("no level").count(), 1, "{d}");
+    }
+}
