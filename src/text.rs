@@ -38,6 +38,12 @@ pub fn closest<'a>(
 /// Quotes `s` for display in messages and the IR text form: double quotes, with `\`, `"` and
 /// control characters escaped, everything else (non-ASCII included) as is.
 pub fn quote(s: &str) -> String {
+    quote_with(s, |c| format!("\\u{{{:x}}}", c as u32))
+}
+
+/// A double-quoted string with `\"`, `\\`, `\n`, `\r` and `\t` escapes, other control
+/// characters written by `control`.
+pub fn quote_with(s: &str, control: impl Fn(char) -> String) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -47,7 +53,7 @@ pub fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() => out.push_str(&control(c)),
             c => out.push(c),
         }
     }

@@ -172,21 +172,7 @@ impl fmt::Display for Op {
 /// A string as the filter language writes it (what [`crate::syntax::parse_exclusion`] reads
 /// back to the same value): `"…"` with `\\`, `\"`, `\n`, `\r`, `\t` and `\uXXXX` escapes.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::text::quote_with(s, |c| format!("\\u{:04x}", c as u32))
 }
 
 /// A field name as the filter language writes it: as is when the grammar reads it as a name,

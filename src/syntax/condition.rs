@@ -5,11 +5,11 @@ use std::sync::LazyLock;
 
 use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::pratt_parser::PrattParser;
 
 use super::{SyntaxError, SyntaxErrorKind};
 use crate::condition::{Cond, OfTarget, Quantifier, Span};
-use crate::precedence::{self, Level};
+use crate::precedence::Level;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/condition.pest"]
@@ -31,17 +31,8 @@ fn operator_rule(level: Level) -> Option<Rule> {
     }
 }
 
-/// Operators registered loosest first, as the precedence table lists them.
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    let mut p = PrattParser::new();
-    for rule in precedence::BINARY.into_iter().filter_map(operator_rule) {
-        p = p.op(Op::infix(rule, Assoc::Left));
-    }
-    for rule in precedence::PREFIX.into_iter().filter_map(operator_rule) {
-        p = p.op(Op::prefix(rule));
-    }
-    p
-});
+/// The operators of the precedence table, loosest first.
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| super::pratt(operator_rule));
 
 /// Parses a Sigma condition into its syntax tree.
 ///

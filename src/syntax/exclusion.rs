@@ -5,13 +5,13 @@ use std::sync::LazyLock;
 
 use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op as PrattOp, PrattParser};
+use pest::pratt_parser::PrattParser;
 
 use super::{SyntaxError, SyntaxErrorKind};
 use crate::condition::Span;
 use crate::exclusion::ast::{Comparison, Filter, Literal, Op, OpKind, Test};
 use crate::ir::{Case, Number};
-use crate::precedence::{self, Level};
+use crate::precedence::Level;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/exclusion.pest"]
@@ -29,17 +29,8 @@ fn operator_rule(level: Level) -> Option<Rule> {
     }
 }
 
-/// Operators registered loosest first, as the precedence table lists them.
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    let mut p = PrattParser::new();
-    for rule in precedence::BINARY.into_iter().filter_map(operator_rule) {
-        p = p.op(PrattOp::infix(rule, Assoc::Left));
-    }
-    for rule in precedence::PREFIX.into_iter().filter_map(operator_rule) {
-        p = p.op(PrattOp::prefix(rule));
-    }
-    p
-});
+/// The operators of the precedence table, loosest first.
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| super::pratt(operator_rule));
 
 /// Parses an exclusion filter.
 ///

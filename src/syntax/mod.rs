@@ -34,6 +34,23 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
+/// A Pratt parser with the operators of the one precedence table (`src/precedence.rs`),
+/// registered loosest first; `rule_of` names each level's keyword rule in a grammar (levels
+/// that are primaries there, such as `x of` and parentheses, have none).
+pub(crate) fn pratt<R: pest::RuleType>(
+    rule_of: fn(crate::precedence::Level) -> Option<R>,
+) -> pest::pratt_parser::PrattParser<R> {
+    use pest::pratt_parser::{Assoc, Op, PrattParser};
+    let mut p = PrattParser::new();
+    for rule in crate::precedence::BINARY.into_iter().filter_map(rule_of) {
+        p = p.op(Op::infix(rule, Assoc::Left));
+    }
+    for rule in crate::precedence::PREFIX.into_iter().filter_map(rule_of) {
+        p = p.op(Op::prefix(rule));
+    }
+    p
+}
+
 /// Turns a pest error into a [`SyntaxError`] that says what was expected and what was found:
 /// `describe` names each grammar rule for a reader (with a rank that orders the list), `none`
 /// is said when no rule has a name, and `note` may add a remark about the token found (given
