@@ -41,13 +41,16 @@ pub struct Conversion {
     pub meta: Option<Meta>,
 }
 
-/// An error as JSON: category and message.
+/// An error as JSON: category, message, and the place when it is not in the rule's file.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct JsonError {
     /// The category.
     pub reason: Reason,
     /// What is wrong.
     pub message: String,
+    /// `file:line:column` of an exclusion the error is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 impl From<ConvertError> for JsonError {
@@ -55,6 +58,7 @@ impl From<ConvertError> for JsonError {
         JsonError {
             reason: e.reason,
             message: e.message,
+            at: e.at,
         }
     }
 }
@@ -78,18 +82,21 @@ pub fn convert_rule(
 }
 
 /// The lint findings of each exclusion that applies to `rule` (see [`lint`]), with the
-/// scenario they are about.
+/// scenario they are about, once each. A rule with several conditions (one query each) is
+/// linted per condition, and its findings say which (`condition 2: …`).
 pub fn lint_rule<'a>(
     rule: &Rule,
     pipeline: &Pipeline,
     scenarios: &'a [Scenario],
 ) -> Vec<(&'a Scenario, lint::Finding)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(&'a Scenario, lint::Finding)> = Vec::new();
     let windows = rule.logsource.product.as_deref() == Some("windows");
-    for c in &rule.conditions {
+    let several = rule.conditions.len() > 1;
+    for (i, c) in rule.conditions.iter().enumerate() {
         let Ok(route) = pipeline.route_for(rule, &c.expr) else {
             continue;
         };
+        let route = route.for_exclusions();
         for s in scenarios.iter().filter(|s| s.applies_to(rule)) {
             let Ok(mapped) = pipeline.map_with(rule, &c.expr, &[s]) else {
                 continue;
@@ -97,8 +104,16 @@ pub fn lint_rule<'a>(
             let Some(x) = mapped.exclusions.first() else {
                 continue;
             };
-            for f in lint::lint(s, route, windows, &mapped.expr, &x.expr) {
-                out.push((s, f));
+            for mut f in lint::lint(s, &route, windows, &mapped.expr, &x.expr) {
+                if several {
+                    f.message = format!("condition {}: {}", i + 1, f.message);
+                }
+                let seen = out.iter().any(|(o, g)| {
+                    std::ptr::eq(*o, s) && g.kind == f.kind && g.message == f.message
+                });
+                if !seen {
+                    out.push((s, f));
+                }
             }
         }
     }
@@ -132,6 +147,20 @@ pub fn convert_files(
             continue;
         }
         for d in &f.documents {
+            if d.kind == DocumentKind::Filter && d.document.is_none() {
+                // A broken filter is not applied: say so, rather than convert the rules it
+                // names as if it did not exist.
+                let first = d.diagnostics.iter().find(|x| x.is_error());
+                let mut e = first.map(rule_error).unwrap_or_else(|| {
+                    ConvertError::new(Reason::RuleError, "the filter did not load")
+                });
+                e.message = format!(
+                    "this Sigma filter was not applied to the rules it names: {}",
+                    e.message
+                );
+                out.push(failed(&f.path, d.index, d.id.clone(), &d.label, e));
+                continue;
+            }
             if d.kind != DocumentKind::Rule {
                 continue;
             }
@@ -214,7 +243,13 @@ fn convert_document(
                     s.name, f.kind, f.message
                 ));
             }
-            warnings.dedup();
+            let mut unique: Vec<String> = Vec::with_capacity(warnings.len());
+            for w in warnings {
+                if !unique.contains(&w) {
+                    unique.push(w);
+                }
+            }
+            let warnings = unique;
             Conversion {
                 path: path.to_string(),
                 index: d.index,
@@ -243,6 +278,8 @@ fn convert_document(
 /// the template's warnings join the rule's.
 pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule) -> Vec<String> {
     let mut out = Vec::new();
+    // Sentinel keys rules by id: a second rule with the same id would replace the first.
+    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for r in results.iter_mut().filter(|r| r.status == "ok") {
         let Some(meta) = &r.meta else { continue };
         let mut docs = Vec::new();
@@ -255,9 +292,23 @@ pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule)
                 meta,
                 condition: i,
                 conditions: r.queries.len(),
+                path: &r.path,
             };
-            let made =
-                sentinel::analytic_rule(&src, mapped, query, schedule).and_then(|(rule, w)| {
+            let made = sentinel::analytic_rule(&src, mapped, query, schedule)
+                .and_then(|(rule, w)| match ids.get(&rule.id) {
+                    Some(other) => Err(ConvertError::new(
+                        Reason::RuleError,
+                        format!(
+                            "the Sentinel id {} is already used by {other} in this batch: give each rule its own Sigma id",
+                            rule.id
+                        ),
+                    )),
+                    None => {
+                        ids.insert(rule.id.clone(), format!("\"{}\" ({})", rule.name, r.path));
+                        Ok((rule, w))
+                    }
+                })
+                .and_then(|(rule, w)| {
                     let mut all = base.clone();
                     all.extend(w.iter().cloned());
                     sentinel::to_yaml(&rule, &all).map(|text| (text, w))

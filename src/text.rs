@@ -35,6 +35,21 @@ pub fn closest<'a>(
     scored.into_iter().take(max).map(|(_, c)| c).collect()
 }
 
+/// `s` on one line, for a comment in generated KQL or YAML: every character that ends a line
+/// there (`\n`, `\r`, U+0085, U+2028, U+2029) or is another control character becomes a
+/// space, so no text (a title, a scenario name) can step out of its comment.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Quotes `s` for display in messages and the IR text form: double quotes, with `\`, `"` and
 /// control characters escaped, everything else (non-ASCII included) as is.
 pub fn quote(s: &str) -> String {
@@ -64,6 +79,16 @@ pub fn quote_with(s: &str, control: impl Fn(char) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_leaves_no_line_break() {
+        assert_eq!(one_line("a\r| where false"), "a | where false");
+        assert_eq!(
+            one_line("a\u{85}b\u{2028}c\u{2029}d\ne\u{0}f"),
+            "a b c d e f"
+        );
+        assert_eq!(one_line("é 😀"), "é 😀");
+    }
 
     #[test]
     fn distance() {

@@ -1257,3 +1257,142 @@ fn files_other_than_images_may_have_no_extension() {
     let d = findings(FILE_RULE, r#"process.name == "notepad""#);
     assert_eq!(d[0].code, "never-matches", "{}", render_all(&d));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Regressions from review: what names and numbers become, broken and repeated Sigma filters.
+
+fn converted(rules: Vec<LoadedFile>, scenarios_yaml: &str) -> Vec<sigma_kql::convert::Conversion> {
+    let scenarios = load_source("x.exclusions.yml", scenarios_yaml);
+    assert!(
+        scenarios.diagnostics.is_empty(),
+        "{}",
+        render_all(&scenarios.diagnostics)
+    );
+    convert_files(&rules, &pipeline(), &scenarios.scenarios)
+}
+
+#[test]
+fn no_scenario_name_can_leave_its_comment() {
+    for name in [
+        "a\\r| where false",
+        "a\\u0085| where false",
+        "a\\u2028| where false",
+    ] {
+        let yaml = format!("- name: \"{name}\"\n  filter: process.name == \"a.exe\"\n");
+        let c = converted(vec![rule_file(fixture("rule_tool.yml"))], &yaml);
+        let q = &c[0].queries[0];
+        let lines: Vec<&str> = q
+            .split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+            .collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("// Exclusion: a"))
+            .expect("the comment");
+        assert!(lines[at].ends_with("| where false"), "{q:?}");
+        assert_eq!(lines[at + 1], "| where not(FileName =~ \"a.exe\")", "{q:?}");
+        assert_eq!(lines.len(), at + 2, "{q:?}");
+    }
+}
+
+#[test]
+fn column_names_mean_the_column_in_exclusions() {
+    // On DeviceEvents, Sigma's `AccountName` of a service install is a JSON key and
+    // `ProcessId` the acting process; an exclusion names Defender's columns.
+    let c = converted(
+        vec![rule_file(root().join(
+            "rules/rustdesk/win_system_rmm_rustdesk_service_install.yml",
+        ))],
+        "- name: c\n  filter: AccountName == \"SYSTEM\" or ProcessId == 4\n",
+    );
+    let q = &c[0].queries[0];
+    assert!(
+        q.contains(
+            "| where not(AccountName =~ \"SYSTEM\" or (isnotnull(ProcessId) and ProcessId == 4))"
+        ),
+        "{q}"
+    );
+}
+
+#[test]
+fn numbers_on_text_columns_keep_their_written_text() {
+    let c = converted(
+        vec![rule_file(fixture("rule_tool.yml"))],
+        "- name: n\n  filter: process.command_line == 1.50 or user.id in (007, 010) or process.pid == 007\n",
+    );
+    let q = &c[0].queries[0];
+    assert!(q.contains(r#"ProcessCommandLine =~ "1.50""#), "{q}");
+    assert!(q.contains(r#"AccountSid in~ ("007", "010")"#), "{q}");
+    // A numeric column compares the number.
+    assert!(q.contains("ProcessId == 7"), "{q}");
+}
+
+#[test]
+fn a_broken_sigma_filter_fails_visibly() {
+    let broken = "title: Broken\nlogsource: {category: process_creation, product: windows}\nfilter:\n  rules: [80cf4224-033e-45eb-aec0-c87d1458c982]\n  selection: {User: admin}\n  condition: not selectoin\n";
+    let files = vec![
+        rule_file(fixture("rule_tool.yml")),
+        sigma_kql::rule::load_source("broken.yml", broken),
+    ];
+    let c = convert_files(&files, &pipeline(), &[]);
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[1].status, "error");
+    assert!(
+        c[1].errors[0].message.contains("was not applied"),
+        "{:?}",
+        c[1].errors
+    );
+    assert!(
+        c[1].errors[0].message.contains("selectoin"),
+        "{:?}",
+        c[1].errors
+    );
+}
+
+#[test]
+fn two_filters_without_ids_are_both_applied() {
+    let filter = |value: &str| {
+        format!(
+            "title: Same title\nlogsource: {{category: process_creation, product: windows}}\nfilter:\n  rules: [80cf4224-033e-45eb-aec0-c87d1458c982]\n  selection: {{CommandLine|contains: '{value}'}}\n  condition: not selection\n"
+        )
+    };
+    let files = vec![
+        rule_file(fixture("rule_tool.yml")),
+        sigma_kql::rule::load_source("f1.yml", &filter(" --one")),
+        sigma_kql::rule::load_source("f2.yml", &filter(" --two")),
+        sigma_kql::rule::load_source("f3.yml", &filter(" --one")),
+    ];
+    let c = convert_files(&files, &pipeline(), &[]);
+    let q = &c[0].queries[0];
+    assert_eq!(
+        q.matches("--one").count(),
+        1,
+        "the same filter twice is applied once: {q}"
+    );
+    assert_eq!(q.matches("--two").count(), 1, "{q}");
+}
+
+#[test]
+fn findings_on_a_rule_with_two_conditions_name_the_condition() {
+    let rule = "title: Two\nlogsource: {category: process_creation, product: windows}\ndetection:\n  a: {Image|endswith: '\\tool.exe'}\n  b: {Image|endswith: '\\other.exe'}\n  condition: [a, b]\n";
+    let c = converted(
+        vec![sigma_kql::rule::load_source("two.yml", rule)],
+        "- name: s\n  filter: process.name == \"tool.exe\"\n",
+    );
+    let swallow: Vec<&String> = c[0]
+        .warnings
+        .iter()
+        .filter(|w| w.contains("swallows"))
+        .collect();
+    assert_eq!(swallow.len(), 1, "{:?}", c[0].warnings);
+    assert!(swallow[0].contains("condition 1: "), "{}", swallow[0]);
+}
+
+#[test]
+fn convert_errors_in_an_exclusion_point_at_the_scenario_file() {
+    let c = converted(
+        vec![rule_file(fixture("rule_tool.yml"))],
+        "- name: typo\n  filter: process.parnt.name == \"x.exe\"\n",
+    );
+    assert_eq!(c[0].status, "error");
+    assert_eq!(c[0].errors[0].at.as_deref(), Some("x.exclusions.yml:2:11"));
+}

@@ -95,7 +95,11 @@ fn a_rule_without_level_tactic_or_uuid_gets_defaults_and_warnings() {
     assert_eq!(docs.len(), 1);
     let doc: serde_yaml::Value = serde_yaml::from_str(&docs[0]).expect("YAML");
     assert_eq!(doc["severity"].as_str(), Some("Medium"));
-    assert_eq!(doc["relevantTechniques"][0].as_str(), Some("T1003.001"));
+    // A technique without its tactic is refused by Sentinel: left out, with a warning.
+    assert_eq!(
+        doc["relevantTechniques"].as_sequence().map(Vec::len),
+        Some(0)
+    );
     let id = doc["id"].as_str().unwrap_or_default();
     assert!(sigma_kql::rule::is_uuid(id), "{id}");
     // The same rule gets the same id on every run.
@@ -181,4 +185,33 @@ fn a_rule_with_two_conditions_gives_two_rules_with_their_own_ids() {
     for d in &docs {
         assert_eq!(d.matches("no level").count(), 1, "{d}");
     }
+}
+
+#[test]
+fn two_rules_never_share_a_sentinel_id() {
+    let rule = "title: Same title\nlogsource: {category: process_creation, product: windows}\ndetection:\n  sel: {Image|endswith: '\\x.exe'}\n  condition: sel\n";
+    // Without ids, the same title in two files gives two ids.
+    let files = vec![load_source("a.yml", rule), load_source("b.yml", rule)];
+    let mut results = convert_files(&files, &pipeline(), &[]);
+    let docs = sentinel_rules(&mut results, &Schedule::default());
+    assert_eq!(docs.len(), 2);
+    assert_ne!(
+        docs[0].lines().find(|l| l.starts_with("id: ")),
+        docs[1].lines().find(|l| l.starts_with("id: "))
+    );
+    // The same Sigma id twice: the second rule fails rather than replace the first.
+    let with_id = format!("id: 5d2f3b6e-8f52-4e0a-9b1e-0d6f3c2a1b7c\n{rule}");
+    let files = vec![
+        load_source("a.yml", &with_id),
+        load_source("b.yml", &with_id),
+    ];
+    let mut results = convert_files(&files, &pipeline(), &[]);
+    let docs = sentinel_rules(&mut results, &Schedule::default());
+    assert_eq!(docs.len(), 1);
+    assert_eq!(results[1].status, "error");
+    assert!(
+        results[1].errors[0].message.contains("already used by"),
+        "{}",
+        results[1].errors[0].message
+    );
 }

@@ -86,6 +86,8 @@ def problems(rule):
     for t in rule["relevantTechniques"]:
         if not TECHNIQUE.match(t):
             out.append(f"technique {t!r}")
+    if rule["relevantTechniques"] and not rule["tactics"]:
+        out.append("techniques without any tactic")
     if not 1 <= len(rule["query"]) <= 10000:
         out.append(f"query of {len(rule['query'])} characters")
     entities = rule["entityMappings"]

@@ -80,7 +80,8 @@ impl Schedule {
 /// `1h`, `14d`), into minutes.
 pub fn parse_duration(text: &str) -> Result<u32, String> {
     let t = text.trim();
-    let (digits, unit) = t.split_at(t.len().saturating_sub(1));
+    let split = t.char_indices().last().map_or(0, |(i, _)| i);
+    let (digits, unit) = t.split_at(split);
     let per = match unit {
         "m" => 1,
         "h" => 60,
@@ -282,6 +283,8 @@ pub struct Source<'a> {
     pub condition: usize,
     /// How many conditions the rule has.
     pub conditions: usize,
+    /// The rule's file, as given (part of a derived id when the rule has no id).
+    pub path: &'a str,
 }
 
 /// The template for one query of a rule, and the warnings a reviewer should read (tags that
@@ -359,7 +362,11 @@ pub fn analytic_rule(
         }
     }
     let id = id.unwrap_or_else(|| {
-        let key = meta.id.as_deref().unwrap_or(&meta.title);
+        // The Sigma id when there is one (not a UUID), else the title in its file.
+        let key = match meta.id.as_deref() {
+            Some(id) => id.to_string(),
+            None => format!("{}@{}", meta.title, src.path),
+        };
         derived_uuid(&format!("{key}#{}", src.condition))
     });
     if name.chars().count() > MAX_NAME {
@@ -486,10 +493,12 @@ fn attack_tags(tags: &[String], warnings: &mut Vec<String>) -> (Vec<String>, Vec
         }
     }
     if tactics.is_empty() && !techniques.is_empty() {
+        // Sentinel rejects a technique whose tactic the rule does not list.
         warnings.push(format!(
-            "the rule names techniques ({}) but no tactic: Sentinel asks for the tactic of each technique; add an attack.<tactic> tag",
+            "the rule names techniques ({}) but no tactic: Sentinel refuses techniques without their tactic, so they are left out; add an attack.<tactic> tag",
             techniques.join(", ")
         ));
+        techniques.clear();
     }
     (tactics, techniques)
 }
@@ -528,7 +537,7 @@ pub fn derived_uuid(key: &str) -> String {
 pub fn to_yaml(rule: &AnalyticRule, warnings: &[String]) -> Result<String, ConvertError> {
     let mut out = String::new();
     for w in warnings {
-        out.push_str(&format!("# warning: {}\n", w.replace('\n', " ")));
+        out.push_str(&format!("# warning: {}\n", crate::text::one_line(w)));
     }
     let body = serde_yaml::to_string(rule).map_err(|e| {
         ConvertError::new(
@@ -552,6 +561,8 @@ mod tests {
         assert!(parse_duration("1w").is_err());
         assert!(parse_duration("h").is_err());
         assert!(parse_duration("").is_err());
+        assert!(parse_duration("5é").is_err());
+        assert!(parse_duration("é").is_err());
         assert!(parse_duration("99999999999d").is_err());
         assert_eq!(duration_text(90), "90m");
         assert_eq!(duration_text(120), "2h");
@@ -590,8 +601,9 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert!(w[0].contains("attack.not-a-tactic"));
         let mut w = Vec::new();
-        let (t, _) = attack_tags(&["attack.t1003".to_string()], &mut w);
+        let (t, techniques) = attack_tags(&["attack.t1003".to_string()], &mut w);
         assert!(t.is_empty());
+        assert!(techniques.is_empty(), "left out without a tactic");
         assert!(w[0].contains("no tactic"));
     }
 

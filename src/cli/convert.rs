@@ -96,7 +96,7 @@ fn kql_text(results: &[Conversion]) -> String {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&format!("// {}\n", r.title.replace('\n', " ")));
+            out.push_str(&format!("// {}\n", crate::text::one_line(&r.title)));
             let mut meta = Vec::new();
             if let Some(id) = &r.id {
                 meta.push(format!("id: {id}"));
@@ -105,9 +105,12 @@ fn kql_text(results: &[Conversion]) -> String {
                 meta.push(format!("level: {level}"));
             }
             meta.push(format!("file: {}", r.path));
-            out.push_str(&format!("// {}\n", meta.join(" · ")));
+            out.push_str(&format!(
+                "// {}\n",
+                crate::text::one_line(&meta.join(" · "))
+            ));
             for w in &r.warnings {
-                out.push_str(&format!("// warning: {}\n", w.replace('\n', " ")));
+                out.push_str(&format!("// warning: {}\n", crate::text::one_line(w)));
             }
             out.push_str(q);
             out.push('\n');
@@ -179,6 +182,9 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
                 "error[{}]: {}: {}\n  --> {}",
                 e.reason, r.title, e.message, r.path
             );
+            if let Some(at) = &e.at {
+                eprintln!("  --> {at}");
+            }
         }
         for w in &r.warnings {
             eprintln!("warning: {}: {w}\n  --> {}", r.title, r.path);

@@ -60,7 +60,10 @@ impl Truth {
 /// folder; the image of a process or a loaded module always has an extension (Windows adds
 /// `.exe` / `.dll` to a name without one), while other files (`hosts`) may have none.
 fn not_a_file_name(value: &str, image: bool) -> Option<&'static str> {
-    if value.contains('\\') {
+    if value.is_empty() {
+        // Defender leaves a column empty when it has no value.
+        None
+    } else if value.contains('\\') {
         Some("a file name, without a folder")
     } else if image && !value.contains('.') {
         Some("a file name with its extension")
@@ -357,26 +360,12 @@ fn leaf_implies(fact: &FieldPred, goal: &FieldPred) -> bool {
 /// (`FolderPath endswith @"\rustdesk.exe"`), anything else in the IR's text form.
 fn readable(p: &FieldPred) -> String {
     match &p.op {
-        Op::Str(StrMatch::Text { how, value, case }) => {
-            let cs = if *case == crate::ir::Case::Sensitive {
-                "_cs"
-            } else {
-                ""
-            };
-            let word = match how {
-                TextOp::Eq if cs.is_empty() => "=~",
-                TextOp::Eq => "==",
-                TextOp::Contains => "contains",
-                TextOp::StartsWith => "startswith",
-                TextOp::EndsWith => "endswith",
-            };
-            let cs = if *how == TextOp::Eq { "" } else { cs };
-            format!(
-                "{} {word}{cs} {}",
-                p.field,
-                crate::backend::kql::literal::string(value)
-            )
-        }
+        Op::Str(StrMatch::Text { how, value, case }) => format!(
+            "{} {} {}",
+            p.field,
+            crate::backend::kql::text_op(*how, *case),
+            crate::backend::kql::literal::string(value)
+        ),
         _ => p.to_string(),
     }
 }
@@ -489,5 +478,6 @@ mod tests {
             Some("a file name, without a folder")
         );
         assert_eq!(not_a_file_name("svchost.exe", true), None);
+        assert_eq!(not_a_file_name("", true), None);
     }
 }

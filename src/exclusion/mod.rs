@@ -105,27 +105,15 @@ impl ScenarioFile {
     }
 }
 
-/// Reads a scenario file from disk.
+/// Reads a scenario file from disk (a regular file of at most 2 MiB of UTF-8, as rule files).
 pub fn load_file(path: &std::path::Path) -> ScenarioFile {
-    let name = path.display().to_string();
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > crate::rule::load::MAX_FILE_SIZE || !m.is_file() => {
-            return failed(&name, "not a regular file of at most 2 MiB".into());
-        }
-        Err(e) => return failed(&name, e.to_string()),
-        Ok(_) => {}
-    }
-    match std::fs::read_to_string(path) {
-        Ok(text) => load_source(&name, &text),
-        Err(e) => failed(&name, e.to_string()),
-    }
-}
-
-fn failed(name: &str, reason: String) -> ScenarioFile {
-    ScenarioFile {
-        path: name.into(),
-        scenarios: Vec::new(),
-        diagnostics: vec![Diagnostic::new(Problem::Io { reason }, name)],
+    match crate::rule::load::read_text(path) {
+        Ok(text) => load_source(&path.display().to_string(), &text),
+        Err(d) => ScenarioFile {
+            path: path.display().to_string(),
+            scenarios: Vec::new(),
+            diagnostics: vec![*d],
+        },
     }
 }
 
@@ -374,15 +362,23 @@ fn value_column(line: &str, from: usize) -> Option<usize> {
 }
 
 /// Lowers a filter into the IR, over its field names as written. Case-insensitive unless
-/// `_cs`; `matches` searches (like Sigma's `re`) and folds case unless `matches_cs`.
+/// `_cs`; `matches` searches (like Sigma's `re`) and folds case unless `matches_cs`. A number
+/// compared with `==` is a number (see [`lower_typed`] for string columns).
 pub fn lower(f: &Filter) -> Expr {
+    lower_typed(f, &|_| false)
+}
+
+/// [`lower`], knowing which fields hold text on the target (`text(field)`): there, a number
+/// written with `==` or `in` is compared as the text it was written with (`1.50`, `007`).
+pub fn lower_typed(f: &Filter, text: &dyn Fn(&str) -> bool) -> Expr {
     match f {
-        Filter::Or(v) => Expr::or(v.iter().map(lower).collect()),
-        Filter::And(v) => Expr::and(v.iter().map(lower).collect()),
-        Filter::Not(x) => Expr::not(lower(x)),
+        Filter::Or(v) => Expr::or(v.iter().map(|x| lower_typed(x, text)).collect()),
+        Filter::And(v) => Expr::and(v.iter().map(|x| lower_typed(x, text)).collect()),
+        Filter::Not(x) => Expr::not(lower_typed(x, text)),
         Filter::Cmp(c) => {
+            let as_text = text(&c.field);
             let leaf = |value: &Literal, kind: OpKind, case: Case| -> Expr {
-                Expr::field(c.field.clone(), op_of(value, kind, case))
+                Expr::field(c.field.clone(), op_of(value, kind, case, as_text))
             };
             match &c.test {
                 Test::Exists => Expr::field(c.field.clone(), Op::Exists(true)),
@@ -408,7 +404,7 @@ pub fn lower(f: &Filter) -> Expr {
     }
 }
 
-fn op_of(value: &Literal, kind: OpKind, case: Case) -> Op {
+fn op_of(value: &Literal, kind: OpKind, case: Case, as_text: bool) -> Op {
     let text = |how| match value {
         Literal::Str(s) => Op::Str(StrMatch::Text {
             how,
@@ -427,6 +423,7 @@ fn op_of(value: &Literal, kind: OpKind, case: Case) -> Op {
         }),
     };
     match (kind, value) {
+        (OpKind::Eq, Literal::Num(..)) if as_text => text(TextOp::Eq),
         (OpKind::Eq, Literal::Num(n, _)) => Op::Num(CmpOp::Eq, *n),
         (OpKind::Eq, Literal::Bool(b)) => Op::Bool(*b),
         (OpKind::Eq, _) => text(TextOp::Eq),

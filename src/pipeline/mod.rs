@@ -81,6 +81,8 @@ pub struct ConvertError {
     pub message: String,
     /// The field the error is about, when it is about one (to point at it in an exclusion).
     pub field: Option<String>,
+    /// Where the error is when it is not in the rule: `file:line:column` of an exclusion.
+    pub at: Option<String>,
 }
 
 impl ConvertError {
@@ -90,6 +92,7 @@ impl ConvertError {
             reason,
             message: message.into(),
             field: None,
+            at: None,
         }
     }
 
@@ -344,6 +347,33 @@ pub struct Route {
     pub why: String,
 }
 
+impl Route {
+    /// The route as exclusions see it: a name that is a column of the table is that column,
+    /// even where a Sigma field of the same name means something else (`ProcessId` on
+    /// DeviceEvents is Sysmon's acting process for a rule, Defender's column for an
+    /// exclusion written against Defender's data).
+    pub fn for_exclusions(&self) -> Route {
+        let mut r = self.clone();
+        r.fields.retain(|name, m| {
+            self.table.column(name).is_none()
+                || matches!((&m.target, m.transform), (Target::Column(c), None) if c == name)
+        });
+        r
+    }
+
+    /// Whether `field` (a mapped name or a column of the table) holds text on this route:
+    /// string columns and the fields derived from them (JSON keys, joined paths).
+    pub fn is_text(&self, field: &str) -> bool {
+        let column = match self.fields.get(field).map(|m| (&m.target, m.transform)) {
+            Some((Target::Column(c), None)) => c.as_str(),
+            Some((Target::Derived(_), _)) => return true,
+            Some(_) => return false,
+            None => field,
+        };
+        self.table.column(column) == Some(ColumnType::String)
+    }
+}
+
 /// A loaded pipeline.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -482,13 +512,30 @@ impl Pipeline {
         let filter = route_filter(route);
         let mapped = without_implied(mapped, &route.filter);
         let mut mapped_exclusions = Vec::with_capacity(exclusions.len());
+        let exclusion_route = (!exclusions.is_empty()).then(|| route.for_exclusions());
         for s in exclusions {
-            let in_scenario = |e: ConvertError| ConvertError {
-                message: format!("exclusion \"{}\": {}", s.name, e.message),
-                ..e
+            let route = exclusion_route.as_ref().unwrap_or(route);
+            let in_scenario = |e: ConvertError| {
+                let span = e
+                    .field
+                    .as_deref()
+                    .and_then(|f| s.filter.comparison_on(f))
+                    .map(|c| c.field_span);
+                let at = s
+                    .origin
+                    .find(span, s.filter_text.len())
+                    .map(|p| format!("{}:{}:{}", s.origin.file, p.line, p.column + 1))
+                    .or_else(|| Some(s.origin.file.clone()).filter(|f| !f.is_empty()));
+                ConvertError {
+                    message: format!("exclusion \"{}\": {}", s.name, e.message),
+                    at,
+                    ..e
+                }
             };
             let mut dropped = Vec::new();
-            match map_expr(&s.expr, route, &mut derived, &mut dropped).map_err(in_scenario)? {
+            // Lowered again knowing the route's column types: numbers on text keep their text.
+            let expr = crate::exclusion::lower_typed(&s.filter, &|f| route.is_text(f));
+            match map_expr(&expr, route, &mut derived, &mut dropped).map_err(in_scenario)? {
                 Mapped::Expr(e) => mapped_exclusions.push(MappedExclusion {
                     name: s.name.clone(),
                     expr: e,
@@ -808,7 +855,7 @@ fn map_expr(
                 return Err(ConvertError::new(
                     Reason::UnsupportedValue,
                     format!(
-                        "a negated test the target cannot evaluate would let every event through: {why}"
+                        "a negated test the target cannot evaluate would hold on every event (a rule would match, an exclusion suppress, everything): {why}"
                     ),
                 ));
             }

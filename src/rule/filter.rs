@@ -115,15 +115,18 @@ impl Filter {
 /// `rule` with every filter of `filters` that applies to it ANDed to each of its conditions,
 /// each filter exactly once (a filter listed twice in the batch is still applied once).
 pub fn apply_filters(rule: &super::Rule, filters: &[&Filter]) -> super::Rule {
-    let mut seen: Vec<String> = Vec::new();
+    let mut applied: Vec<&Filter> = Vec::new();
     let mut out = rule.clone();
     for f in filters {
-        // The same filter (by id, or by title when it has none) is applied once.
-        let key = f.meta.id.clone().unwrap_or_else(|| f.meta.title.clone());
-        if !f.applies_to(rule) || seen.contains(&key) {
+        // The same filter is applied once: the same id, or (without an id) the same document.
+        let again = applied.iter().any(|a| match (&a.meta.id, &f.meta.id) {
+            (Some(x), Some(y)) => x == y,
+            _ => *a == *f,
+        });
+        if again || !f.applies_to(rule) {
             continue;
         }
-        seen.push(key);
+        applied.push(f);
         for c in &mut out.conditions {
             let mut parts = vec![c.expr.clone()];
             parts.extend(f.conditions.iter().map(|fc| fc.expr.clone()));

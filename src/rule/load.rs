@@ -63,60 +63,72 @@ impl LoadedFile {
 /// `*.yml` is refused), and never more than [`MAX_FILE_SIZE`] bytes plus one.
 pub fn load_file(path: &Path) -> LoadedFile {
     let name = path.display().to_string();
-    let fail = |problem| LoadedFile {
-        path: name.clone(),
-        documents: Vec::new(),
-        diagnostics: vec![Diagnostic::new(problem, name.clone())],
-    };
-    match std::fs::metadata(path) {
-        Ok(m) if !m.is_file() => {
-            return fail(Problem::Io {
-                reason: "not a regular file".into(),
-            });
-        }
-        Ok(_) => {}
-        Err(e) => {
-            return fail(Problem::Io {
-                reason: e.to_string(),
-            });
-        }
-    }
-    let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes));
-    match read {
-        Ok(_) => load_bytes(&name, &bytes),
-        Err(e) => fail(Problem::Io {
-            reason: e.to_string(),
-        }),
+    match read_text(path) {
+        Ok(text) => load_source(&name, &text),
+        Err(d) => LoadedFile {
+            path: name,
+            documents: Vec::new(),
+            diagnostics: vec![*d],
+        },
     }
 }
 
-/// Loads a file's bytes (which must be UTF-8).
-pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedFile {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => load_source(name, text),
-        Err(_) if bytes.len() as u64 > MAX_FILE_SIZE => too_large(name, bytes.len()),
-        Err(e) => {
-            let (line, column) = line_col(&String::from_utf8_lossy(bytes), e.valid_up_to());
-            let mut d = Diagnostic::new(
-                Problem::Io {
-                    reason: format!(
-                        "not UTF-8 text (invalid byte at offset {})",
-                        e.valid_up_to()
-                    ),
-                },
-                name,
-            );
-            d.line = Some(line);
-            d.column = Some(column);
-            LoadedFile {
-                path: name.to_string(),
-                documents: Vec::new(),
-                diagnostics: vec![d],
-            }
-        }
+/// Reads `path` as the text of a file to load (rules, exclusion scenarios): a regular file of
+/// at most [`MAX_FILE_SIZE`] bytes, in UTF-8. Otherwise the problem, named by the path (with
+/// the line and column of an invalid byte).
+pub fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
+    let name = path.display().to_string();
+    let fail = |reason: String| Box::new(Diagnostic::new(Problem::Io { reason }, name.clone()));
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err(fail("not a regular file".into())),
+        Ok(_) => {}
+        Err(e) => return Err(fail(e.to_string())),
     }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(e.to_string()))?;
+    decode(&name, &bytes).map(str::to_string)
+}
+
+/// Loads a file's bytes (named `name` in diagnostics): see [`load_source`].
+pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedFile {
+    match decode(name, bytes) {
+        Ok(text) => load_source(name, text),
+        Err(d) => LoadedFile {
+            path: name.to_string(),
+            documents: Vec::new(),
+            diagnostics: vec![*d],
+        },
+    }
+}
+
+/// The bytes as text: at most [`MAX_FILE_SIZE`] bytes of UTF-8.
+fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(Box::new(Diagnostic::new(
+            Problem::TooLarge {
+                size: bytes.len() as u64,
+                limit: MAX_FILE_SIZE,
+            },
+            name,
+        )));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(&String::from_utf8_lossy(bytes), e.valid_up_to());
+        let mut d = Diagnostic::new(
+            Problem::Io {
+                reason: format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+            },
+            name,
+        );
+        d.line = Some(line);
+        d.column = Some(column);
+        Box::new(d)
+    })
 }
 
 fn too_large(name: &str, size: usize) -> LoadedFile {

@@ -634,26 +634,31 @@ fn combine_position(how: TextOp, m: Modifier) -> TextOp {
 /// and the evaluator run: Rust `regex` syntax, no lookaround, no backreferences. Only parsed
 /// here (compiling every rule's regexes would cost a fifth of a `check` run).
 pub fn check_regex(r: &Regex) -> Result<(), String> {
-    regex_syntax::ParserBuilder::new()
+    regex_problem(r).map_or(Ok(()), |why| {
+        Err(format!(
+            "the regular expression does not compile ({why}); Sigma regexes use the common subset without lookaround or backreferences"
+        ))
+    })
+}
+
+/// Why the regex does not parse in the RE2 family (the `regex` crate's own parser, with its
+/// flags and a nesting limit), if it does not: the parser's last error line.
+pub fn regex_problem(r: &Regex) -> Option<String> {
+    let e = regex_syntax::ParserBuilder::new()
         .case_insensitive(r.flags.ignore_case)
         .multi_line(r.flags.multiline)
         .dot_matches_new_line(r.flags.dot_all)
         .nest_limit(100)
         .build()
         .parse(&r.pattern)
-        .map(|_| ())
-        .map_err(|e| {
-            let msg = e.to_string();
-            let last = msg
-                .lines()
-                .rev()
-                .find(|l| l.starts_with("error:"))
-                .unwrap_or(msg.lines().last().unwrap_or(""));
-            format!(
-                "the regular expression does not compile ({}); Sigma regexes use the common subset without lookaround or backreferences",
-                last.trim_start_matches("error: ").trim()
-            )
-        })
+        .err()?;
+    let msg = e.to_string();
+    let last = msg
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or(msg.lines().last().unwrap_or(""));
+    Some(last.trim_start_matches("error: ").trim().to_string())
 }
 
 fn finish(v: Kind, implicit_contains: bool) -> Result<Op, ChainError> {

@@ -237,18 +237,17 @@ fn comparison(p: Pair<'_, Rule>) -> Result<Comparison, SyntaxError> {
             }
             if op.kind == OpKind::Matches
                 && let Literal::Str(re) = &value
-                && let Err(e) = regex_syntax::Parser::new().parse(re)
+                && let Some(why) = crate::rule::value::regex_problem(&crate::ir::Regex {
+                    pattern: re.clone(),
+                    flags: crate::ir::RegexFlags {
+                        ignore_case: op.case == Case::Insensitive,
+                        ..crate::ir::RegexFlags::default()
+                    },
+                })
             {
-                let last = e.to_string();
-                let last = last
-                    .lines()
-                    .rev()
-                    .find(|l| l.starts_with("error:"))
-                    .unwrap_or("");
                 return Err(syntax(
                     format!(
-                        "the regular expression does not parse ({}); exclusions use RE2 syntax, without lookaround or backreferences",
-                        last.trim_start_matches("error: ").trim()
+                        "the regular expression does not parse ({why}); exclusions use RE2 syntax, without lookaround or backreferences"
                     ),
                     value_span,
                 ));

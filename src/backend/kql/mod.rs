@@ -77,7 +77,10 @@ pub fn render(q: &MappedQuery) -> Result<String, ConvertError> {
         out.push_str(&condition);
     }
     for x in &q.exclusions {
-        out.push_str(&format!("\n// Exclusion: {}", x.name.replace('\n', " ")));
+        out.push_str(&format!(
+            "\n// Exclusion: {}",
+            crate::text::one_line(&x.name)
+        ));
         out.push_str(&format!(
             "\n| where not({})",
             strip_parens(&r.expr(&x.expr, true)?.text)
@@ -621,7 +624,8 @@ fn str_match(f: &str, m: &StrMatch) -> Result<String, ConvertError> {
     }
 }
 
-fn text_op(how: TextOp, case: Case) -> &'static str {
+/// The KQL operator of a text comparison.
+pub(crate) fn text_op(how: TextOp, case: Case) -> &'static str {
     match (how, case) {
         (TextOp::Eq, Case::Insensitive) => "=~",
         (TextOp::Eq, Case::Sensitive) => "==",
