@@ -521,17 +521,7 @@ impl Renderer<'_> {
     fn field_ref(&self, name: &str, r: &FieldRef) -> Result<String, ConvertError> {
         let a = self.field(name, As::Text)?;
         let b = self.field(&r.field, As::Text)?;
-        let op = match (r.how, r.case) {
-            (TextOp::Eq, Case::Insensitive) => "=~",
-            (TextOp::Eq, Case::Sensitive) => "==",
-            (TextOp::Contains, Case::Insensitive) => "contains",
-            (TextOp::Contains, Case::Sensitive) => "contains_cs",
-            (TextOp::StartsWith, Case::Insensitive) => "startswith",
-            (TextOp::StartsWith, Case::Sensitive) => "startswith_cs",
-            (TextOp::EndsWith, Case::Insensitive) => "endswith",
-            (TextOp::EndsWith, Case::Sensitive) => "endswith_cs",
-        };
-        Ok(format!("{a} {op} {b}"))
+        Ok(format!("{a} {} {b}", text_op(r.how, r.case)))
     }
 }
 
