@@ -128,39 +128,23 @@ impl fmt::Display for Op {
         let word = match (self.kind, self.negated) {
             (OpKind::Eq, false) => "==",
             (OpKind::Eq, true) => "!=",
-            (OpKind::Contains, n) => {
-                if n {
-                    "!contains"
-                } else {
-                    "contains"
-                }
-            }
-            (OpKind::StartsWith, n) => {
-                if n {
-                    "!startswith"
-                } else {
-                    "startswith"
-                }
-            }
-            (OpKind::EndsWith, n) => {
-                if n {
-                    "!endswith"
-                } else {
-                    "endswith"
-                }
-            }
-            (OpKind::Matches, n) => {
-                if n {
-                    "!matches"
-                } else {
-                    "matches"
-                }
-            }
+            (OpKind::Contains, _) => "contains",
+            (OpKind::StartsWith, _) => "startswith",
+            (OpKind::EndsWith, _) => "endswith",
+            (OpKind::Matches, _) => "matches",
             (OpKind::Lt, _) => "<",
             (OpKind::Lte, _) => "<=",
             (OpKind::Gt, _) => ">",
             (OpKind::Gte, _) => ">=",
         };
+        // The word operators are negated with a leading `!` (`!contains`).
+        let word_op = matches!(
+            self.kind,
+            OpKind::Contains | OpKind::StartsWith | OpKind::EndsWith | OpKind::Matches
+        );
+        if word_op && self.negated {
+            f.write_str("!")?;
+        }
         f.write_str(word)?;
         if self.case == Case::Sensitive {
             f.write_str("_cs")?;
