@@ -39,6 +39,10 @@ pub struct Conversion {
     /// The rule's metadata (for the Sentinel outputs), when it loaded.
     #[serde(skip)]
     pub meta: Option<Meta>,
+    /// The rule as converted (Sigma filters applied), when it loaded, converted or not (the
+    /// evaluator's raw mode runs it unmapped).
+    #[serde(skip)]
+    pub rule: Option<Rule>,
 }
 
 /// An error as JSON: category, message, and the place when it is not in the rule's file.
@@ -205,6 +209,7 @@ fn failed(
         warnings: Vec::new(),
         mapped: Vec::new(),
         meta: None,
+        rule: None,
     }
 }
 
@@ -262,11 +267,13 @@ fn convert_document(
                 warnings,
                 mapped,
                 meta: Some(rule.meta.clone()),
+                rule: Some(rule.clone()),
             }
         }
         Err(e) => {
             let mut c = failed(path, d.index, rule.meta.id.clone(), &rule.meta.title, e);
             c.level = level;
+            c.rule = Some(rule.clone());
             c
         }
     }

@@ -4,6 +4,7 @@
 
 mod check;
 mod convert;
+mod eval;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -30,6 +31,12 @@ enum Command {
         after_help = "Examples:\n  sigma-kql convert rules/\n  sigma-kql convert -p microsoft_xdr -f json rules/ -o queries.json"
     )]
     Convert(convert::ConvertArgs),
+    /// Evaluate rules and exclusion scenarios on JSON events: which events alert, what each
+    /// exclusion suppresses, and (with labels) which true positives it would hide.
+    #[command(
+        after_help = "Examples:\n  sigma-kql eval rules/rustdesk --events rules/rustdesk/rustdesk.events.jsonl \\\n      -x rules/rustdesk/proc_creation_win_rmm_rustdesk_product.exclusions.yml\n  sigma-kql eval rules/ --events sysmon.json --mode raw --format markdown\n  sigma-kql eval rules/ --events fixtures.jsonl --fail-on tp-suppressed,fp-remaining"
+    )]
+    Eval(eval::EvalArgs),
 }
 
 /// Output format of diagnostics.
@@ -56,6 +63,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &mut out),
         Command::Convert(args) => convert::run(&args, &mut out),
+        Command::Eval(args) => eval::run(&args, &mut out),
     };
     match result {
         Ok(code) => ExitCode::from(code),

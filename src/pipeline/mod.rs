@@ -221,6 +221,42 @@ impl MappedQuery {
             .and_then(|t| t.column(field))
             .unwrap_or(ColumnType::String)
     }
+
+    // The decisions below are how a leaf is read; the KQL backend renders them and the
+    // evaluator executes them, so both call these and nothing else.
+
+    /// Whether a field can be null in Kusto: typed columns and JSON values can; string
+    /// columns and joined paths cannot (a missing string is the empty string).
+    pub fn nullable(&self, field: &str) -> bool {
+        match self.derived.get(field) {
+            Some(Derived::Json { .. }) => true,
+            Some(Derived::Join { .. } | Derived::FilePath { .. }) => false,
+            None => self.field_type(field).nullable(),
+        }
+    }
+
+    /// Whether a number in the rule is compared with the field's text (`F == "5"`): on joined
+    /// paths, and for equality on plain string columns. Otherwise the field is read as a
+    /// number (`tolong`, `todouble`).
+    pub fn number_as_text(&self, field: &str, cmp: CmpOp) -> bool {
+        match self.derived.get(field) {
+            Some(Derived::Join { .. } | Derived::FilePath { .. }) => true,
+            Some(Derived::Json { .. }) => false,
+            None => self.field_type(field) == ColumnType::String && cmp == CmpOp::Eq,
+        }
+    }
+
+    /// Whether a boolean in the rule is compared with the field's text (`F =~ "true"`): on
+    /// plain string columns. Otherwise the field is read as a boolean (`tobool`).
+    pub fn bool_as_text(&self, field: &str) -> bool {
+        !self.derived.contains_key(field) && self.field_type(field) == ColumnType::String
+    }
+
+    /// Whether `null` / `exists` test the value for null (`isnull`: typed columns) rather than
+    /// its text for emptiness (`isempty`: strings, JSON values, joined paths).
+    pub fn null_means_isnull(&self, field: &str) -> bool {
+        self.nullable(field) && !matches!(self.derived.get(field), Some(Derived::Json { .. }))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ pub mod literal;
 use std::net::IpAddr;
 
 use crate::ir::{
-    Case, Cidr, CmpOp, Expr, FieldPred, FieldRef, Number, Op, PatternPart, Regex, StrMatch, TextOp,
-    TimePart,
+    Case, Cidr, CmpOp, Expr, FieldPred, FieldRef, Number, Op, Pattern, PatternPart, Regex,
+    StrMatch, TextOp, TimePart,
 };
 use crate::pipeline::{ColumnType, ConvertError, Derived, MappedQuery, Reason};
 use crate::precedence::{Level, needs_parens};
@@ -390,13 +390,9 @@ impl Renderer<'_> {
         }
     }
 
-    /// Whether a field can be null in Kusto (string columns and derived fields cannot).
+    /// Whether a field can be null in Kusto (see [`MappedQuery::nullable`]).
     fn nullable(&self, name: &str) -> bool {
-        match self.q.derived.get(name) {
-            Some(Derived::Json { .. }) => true,
-            Some(Derived::Join { .. } | Derived::FilePath { .. }) => false,
-            None => self.q.field_type(name).nullable(),
-        }
+        self.q.nullable(name)
     }
 
     /// Under `not`, a null makes Kusto's predicate null and the row disappear, where Sigma's
@@ -411,7 +407,6 @@ impl Renderer<'_> {
 
     fn leaf(&self, p: &FieldPred, neg: bool) -> Result<String, ConvertError> {
         let name = &p.field;
-        let string_like = !self.nullable(name) || self.q.field_type(name) == ColumnType::String;
         match &p.op {
             Op::Str(m) => {
                 let f = self.field(name, As::Text)?;
@@ -420,14 +415,7 @@ impl Renderer<'_> {
                 Ok(pred)
             }
             Op::Num(cmp, n) => {
-                let ty = self.q.field_type(name);
-                if matches!(
-                    self.q.derived.get(name),
-                    Some(Derived::Join { .. } | Derived::FilePath { .. })
-                ) || (ty == ColumnType::String
-                    && !self.q.derived.contains_key(name)
-                    && *cmp == CmpOp::Eq)
-                {
+                if self.q.number_as_text(name, *cmp) {
                     // A number compared with text: the text of the number.
                     let f = self.field(name, As::Text)?;
                     return Ok(format!("{f} == {}", literal::string(&n.to_string())));
@@ -441,10 +429,7 @@ impl Renderer<'_> {
                 Ok(self.guard(name, &f, pred, neg))
             }
             Op::Bool(b) => {
-                if string_like
-                    && self.q.field_type(name) == ColumnType::String
-                    && !self.q.derived.contains_key(name)
-                {
+                if self.q.bool_as_text(name) {
                     let f = self.field(name, As::Text)?;
                     return Ok(format!("{f} =~ {}", literal::string(&b.to_string())));
                 }
@@ -453,9 +438,7 @@ impl Renderer<'_> {
             }
             Op::Null | Op::Exists(_) => {
                 let empty_test = matches!(p.op, Op::Null | Op::Exists(false));
-                if self.nullable(name)
-                    && !matches!(self.q.derived.get(name), Some(Derived::Json { .. }))
-                {
+                if self.q.null_means_isnull(name) {
                     let f = literal::name(name);
                     Ok(format!(
                         "{}({f})",
@@ -591,27 +574,36 @@ fn str_match(f: &str, m: &StrMatch) -> Result<String, ConvertError> {
                 // Any text, the empty one included: KQL strings are never null.
                 return Ok("true".into());
             }
-            let flags = match case {
-                Case::Insensitive => "(?is)",
-                Case::Sensitive => "(?s)",
-            };
-            let mut re = format!("{flags}^");
-            for p in pattern.parts() {
-                match p {
-                    PatternPart::Lit(l) => re.push_str(&regex_escape(l)),
-                    PatternPart::Any => re.push_str(".*"),
-                    PatternPart::One => re.push('.'),
-                    PatternPart::Placeholder(_) => {}
-                }
-            }
-            re.push('$');
-            Ok(format!("{f} matches regex {}", literal::string(&re)))
+            Ok(format!(
+                "{f} matches regex {}",
+                literal::string(&pattern_regex(pattern, *case))
+            ))
         }
         StrMatch::Regex(r) => Ok(format!(
             "{f} matches regex {}",
             literal::string(&regex_text(r))
         )),
     }
+}
+
+/// The anchored regex a wildcard pattern is matched with: `(?is)^…$` (`*` spans newlines).
+/// Placeholders must be resolved before.
+pub fn pattern_regex(pattern: &Pattern, case: Case) -> String {
+    let flags = match case {
+        Case::Insensitive => "(?is)",
+        Case::Sensitive => "(?s)",
+    };
+    let mut re = format!("{flags}^");
+    for p in pattern.parts() {
+        match p {
+            PatternPart::Lit(l) => re.push_str(&regex_escape(l)),
+            PatternPart::Any => re.push_str(".*"),
+            PatternPart::One => re.push('.'),
+            PatternPart::Placeholder(_) => {}
+        }
+    }
+    re.push('$');
+    re
 }
 
 /// The KQL operator of a text comparison.
@@ -629,7 +621,7 @@ pub(crate) fn text_op(how: TextOp, case: Case) -> &'static str {
 }
 
 /// A Sigma regex with its flags as an inline group (RE2 syntax).
-fn regex_text(r: &Regex) -> String {
+pub fn regex_text(r: &Regex) -> String {
     let flags = r.flags.letters();
     if flags.is_empty() {
         r.pattern.clone()

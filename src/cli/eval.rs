@@ -1,0 +1,194 @@
+//! `sigma-kql eval RULES… --events FILE… [-x FILE] [-p PIPELINE] [--format text|json|markdown]`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::convert::{load_pipeline, load_scenarios, write_atomic};
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::check::load_inputs;
+use crate::convert::convert_files;
+use crate::eval::input::InputFormat;
+use crate::eval::result::Report;
+use crate::eval::{Events, Mode, Options, evaluate};
+use crate::files;
+use crate::pipeline::Reason;
+use crate::report::{Format, render};
+
+/// Conditions that make `eval` exit with 1, for CI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// An exclusion suppresses an event labelled `alert`.
+    TpSuppressed,
+    /// An event labelled `benign` still alerts after the exclusions.
+    FpRemaining,
+    /// An event labelled `alert` does not alert (before exclusions).
+    Missed,
+    /// Any exclusion warning (suppresses every alert, none, absent field …).
+    ExclusionWarning,
+    /// Any alert remains after the exclusions.
+    Alert,
+    /// A rule condition could not be evaluated in the mode.
+    NotEvaluated,
+}
+
+/// Arguments of `eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// Rule files or folders (searched recursively for .yml/.yaml).
+    #[arg(required = true, value_name = "RULES")]
+    paths: Vec<String>,
+    /// Event files: JSON array, object, JSON Lines or concatenated objects; may be repeated.
+    #[arg(long, short = 'e', required = true, value_name = "FILE")]
+    events: Vec<PathBuf>,
+    /// Exclusion scenarios to preview; may be repeated.
+    #[arg(long, short = 'x', value_name = "FILE")]
+    exclusions: Vec<PathBuf>,
+    /// Pipeline for target mode: a built-in name or a pipeline YAML file.
+    #[arg(long, short = 'p', default_value = "microsoft_xdr")]
+    pipeline: String,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// target (rows keyed by table columns or ECS names, Kusto semantics) or raw (Sigma field
+    /// names and Windows event shapes, Sigma semantics); detected from the events if absent.
+    #[arg(long, value_enum)]
+    mode: Option<Mode>,
+    /// Layout of the event files; detected if absent.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// Target mode: the table every row belongs to (else `_table`, `Type`, or the columns).
+    #[arg(long, value_name = "TABLE")]
+    table: Option<String>,
+    /// Exit with 1 when this happens (comma-separated or repeated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    fail_on: Vec<FailOn>,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    color: String,
+}
+
+/// The `--fail-on` conditions the report meets, with a line each.
+pub fn failures(report: &Report, fail_on: &[FailOn]) -> Vec<String> {
+    let s = &report.summary;
+    let mut out = Vec::new();
+    for f in fail_on {
+        let hit = match f {
+            FailOn::TpSuppressed => (s.true_positives_lost > 0).then(|| {
+                format!(
+                    "{} true positive(s) suppressed by exclusions",
+                    s.true_positives_lost
+                )
+            }),
+            FailOn::FpRemaining => (s.false_positives_remaining > 0).then(|| {
+                format!(
+                    "{} false positive(s) still alert",
+                    s.false_positives_remaining
+                )
+            }),
+            FailOn::Missed => {
+                (s.missed > 0).then(|| format!("{} labelled alert(s) missed", s.missed))
+            }
+            FailOn::ExclusionWarning => (s.exclusion_warnings > 0)
+                .then(|| format!("{} exclusion warning(s)", s.exclusion_warnings)),
+            FailOn::Alert => (s.remaining > 0).then(|| format!("{} alert(s) remain", s.remaining)),
+            FailOn::NotEvaluated => {
+                (s.failed > 0).then(|| format!("{} rule condition(s) not evaluated", s.failed))
+            }
+        };
+        if let Some(h) = hit {
+            out.push(format!(
+                "--fail-on {}: {h}",
+                f.to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    out
+}
+
+pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let pipeline = match load_pipeline(&args.pipeline) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("sigma-kql: {e}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let missing: Vec<&PathBuf> = args
+        .events
+        .iter()
+        .filter(|p| p.as_os_str() != "-" && !p.exists())
+        .collect();
+    if !missing.is_empty() {
+        for p in missing {
+            eprintln!("error[path]: cannot use {}: no such file", p.display());
+        }
+        return Ok(EXIT_USAGE);
+    }
+    let Some(scenarios) = load_scenarios(&args.exclusions) else {
+        eprintln!("sigma-kql: the exclusion files have errors; nothing was evaluated");
+        return Ok(EXIT_ERRORS);
+    };
+    let (inputs, path_problems) = files::collect(&args.paths);
+    for p in &path_problems {
+        eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
+    }
+    if !path_problems.is_empty() {
+        return Ok(EXIT_USAGE);
+    }
+    let loaded = load_inputs(&inputs);
+    let conversions = convert_files(&loaded, &pipeline, &scenarios);
+    let events = Events::read(&args.events, args.input_format);
+    let opts = Options {
+        mode: args.mode,
+        table: args.table.clone(),
+    };
+    let report = evaluate(&conversions, &pipeline, &scenarios, &events, &opts);
+    let colour = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = render(&report, args.format, colour);
+    match &args.output {
+        Some(path) => write_atomic(path, &text)?,
+        None => out.write_all(text.as_bytes())?,
+    }
+    out.flush()?;
+    let broken_rules: Vec<_> = conversions
+        .iter()
+        .filter(|c| c.errors.iter().any(|e| e.reason == Reason::RuleError))
+        .collect();
+    for c in &broken_rules {
+        for e in &c.errors {
+            eprintln!(
+                "error[{}]: {}: {}\n  --> {}",
+                e.reason, c.title, e.message, c.path
+            );
+        }
+    }
+    for e in &report.events.errors {
+        eprintln!("error[event-input]: {e}");
+    }
+    let failed = failures(&report, &args.fail_on);
+    for f in &failed {
+        eprintln!("sigma-kql: {f}");
+    }
+    Ok(
+        if failed.is_empty() && broken_rules.is_empty() && report.events.errors.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERRORS
+        },
+    )
+}

@@ -1,0 +1,696 @@
+//! An IR expression compiled for one evaluation mode: regexes built once, needles folded
+//! once, and every leaf told how to read its field. One arm per IR construct, mirroring the
+//! KQL backend in target mode (the decisions come from [`MappedQuery`]) and the Sigma spec in
+//! raw mode.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use serde_json::Value;
+
+use super::lookup;
+use super::time::DateTime;
+use super::{Mode, re2};
+use crate::backend::kql;
+use crate::ir::{
+    Case, Cidr, CmpOp, Expr, FieldPred, Number, Op, PatternPart, StrMatch, TextOp, TimePart,
+};
+use crate::pipeline::{ColumnType, Derived, MappedQuery};
+
+/// A compiled expression.
+#[derive(Debug)]
+pub struct Program {
+    root: Node,
+    mode: Mode,
+}
+
+#[derive(Debug)]
+enum Node {
+    All(Vec<Node>),
+    Any(Vec<Node>),
+    Not(Box<Node>),
+    Leaf(Read, Test),
+    /// A fieldless search over every value of the event.
+    Keyword(Matcher),
+}
+
+/// How a leaf reads its field.
+#[derive(Debug, Clone)]
+enum Read {
+    /// A column (target mode), typed by the table's schema.
+    Column(String, ColumnType),
+    /// A key inside a JSON column (`tostring(parse_json(C)["k"])`).
+    Json(String, Vec<String>),
+    /// `parent\child`, or whichever is not empty.
+    Join(String, String),
+    /// `folder\name`, whichever is not empty, or the folder when it already ends with the name.
+    FilePath(String, String),
+    /// A field of a raw event (dotted paths, Windows event shapes).
+    Raw(String),
+}
+
+#[derive(Debug)]
+enum Test {
+    Str(Matcher),
+    /// Target: the number's text compared with the field's text (`F == "5"`).
+    NumText(String),
+    Num(CmpOp, Number),
+    /// Target: `F =~ "true"`.
+    BoolText(&'static str),
+    Bool(bool),
+    /// Target `isnull` (true) / `isnotnull`.
+    IsNull(bool),
+    /// Target `isempty` (true) / `isnotempty`.
+    IsEmpty(bool),
+    /// Raw: absent or JSON null.
+    Null,
+    /// Raw: present (true) or absent.
+    Exists(bool),
+    Cidr(Cidr),
+    FieldRef(Read, TextOp, Case),
+    TimePart(TimePart, i64),
+}
+
+/// A compiled string comparison.
+#[derive(Debug)]
+enum Matcher {
+    Text {
+        how: TextOp,
+        /// Folded when case-insensitive.
+        needle: String,
+        case: Case,
+        fold: Fold,
+    },
+    /// Any text (the pattern `*`).
+    Anything,
+    Regex(regex::Regex),
+}
+
+/// How case-insensitive comparisons fold: Kusto folds ASCII only, Sigma any letter.
+#[derive(Debug, Clone, Copy)]
+enum Fold {
+    Ascii,
+    Unicode,
+}
+
+impl Fold {
+    fn apply<'a>(self, s: &'a str) -> Cow<'a, str> {
+        match self {
+            Fold::Ascii if s.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Cow::Owned(s.to_ascii_lowercase())
+            }
+            Fold::Ascii => Cow::Borrowed(s),
+            Fold::Unicode => Cow::Owned(s.to_lowercase()),
+        }
+    }
+}
+
+fn text_op(how: TextOp, hay: &str, needle: &str) -> bool {
+    match how {
+        TextOp::Eq => hay == needle,
+        TextOp::Contains => hay.contains(needle),
+        TextOp::StartsWith => hay.starts_with(needle),
+        TextOp::EndsWith => hay.ends_with(needle),
+    }
+}
+
+impl Matcher {
+    fn new(m: &StrMatch, mode: Mode) -> Result<Matcher, String> {
+        let fold = match mode {
+            Mode::Target => Fold::Ascii,
+            Mode::Raw => Fold::Unicode,
+        };
+        let compile = |text: &str| match mode {
+            Mode::Target => re2::kusto(text),
+            Mode::Raw => re2::build(text),
+        };
+        Ok(match m {
+            StrMatch::Text { how, value, case } => Matcher::Text {
+                how: *how,
+                needle: match case {
+                    Case::Insensitive => fold.apply(value).into_owned(),
+                    Case::Sensitive => value.clone(),
+                },
+                case: *case,
+                fold,
+            },
+            StrMatch::Pattern { pattern, case } => {
+                if let Some(name) = pattern.placeholders().next() {
+                    return Err(format!(
+                        "placeholder %{name}% has no value: the pipeline does not define it"
+                    ));
+                }
+                if pattern.parts() == [PatternPart::Any] {
+                    Matcher::Anything
+                } else {
+                    Matcher::Regex(compile(&kql::pattern_regex(pattern, *case))?)
+                }
+            }
+            StrMatch::Regex(r) => Matcher::Regex(
+                compile(&kql::regex_text(r))
+                    .map_err(|e| format!("regex {:?} does not compile: {e}", r.pattern))?,
+            ),
+        })
+    }
+
+    fn is_match(&self, hay: &str) -> bool {
+        match self {
+            Matcher::Text {
+                how,
+                needle,
+                case: Case::Sensitive,
+                ..
+            } => text_op(*how, hay, needle),
+            Matcher::Text {
+                how, needle, fold, ..
+            } => text_op(*how, &fold.apply(hay), needle),
+            Matcher::Anything => true,
+            Matcher::Regex(r) => r.is_match(hay),
+        }
+    }
+}
+
+impl Program {
+    /// Compiles a rule's mapped condition (with its route filter) for target mode.
+    pub fn target(q: &MappedQuery, e: &Expr) -> Result<Program, String> {
+        Ok(Program {
+            root: node(e, &Ctx::Target(q))?,
+            mode: Mode::Target,
+        })
+    }
+
+    /// Compiles an unmapped condition for raw mode.
+    pub fn raw(e: &Expr) -> Result<Program, String> {
+        Ok(Program {
+            root: node(e, &Ctx::Raw)?,
+            mode: Mode::Raw,
+        })
+    }
+
+    /// Whether the event satisfies the expression.
+    pub fn matches(&self, event: &Value) -> bool {
+        eval(&self.root, event, self.mode)
+    }
+}
+
+enum Ctx<'a> {
+    Target(&'a MappedQuery),
+    Raw,
+}
+
+impl Ctx<'_> {
+    fn mode(&self) -> Mode {
+        match self {
+            Ctx::Target(_) => Mode::Target,
+            Ctx::Raw => Mode::Raw,
+        }
+    }
+
+    fn read(&self, field: &str) -> Read {
+        match self {
+            Ctx::Raw => Read::Raw(field.to_string()),
+            Ctx::Target(q) => match q.derived.get(field) {
+                Some(Derived::Json { column, path }) => Read::Json(column.clone(), path.clone()),
+                Some(Derived::Join { parent, child }) => Read::Join(parent.clone(), child.clone()),
+                Some(Derived::FilePath { folder, name }) => {
+                    Read::FilePath(folder.clone(), name.clone())
+                }
+                None => Read::Column(field.to_string(), q.field_type(field)),
+            },
+        }
+    }
+}
+
+fn node(e: &Expr, ctx: &Ctx) -> Result<Node, String> {
+    Ok(match e {
+        Expr::And(v) => Node::All(v.iter().map(|x| node(x, ctx)).collect::<Result<_, _>>()?),
+        Expr::Or(v) => Node::Any(v.iter().map(|x| node(x, ctx)).collect::<Result<_, _>>()?),
+        Expr::Not(x) => Node::Not(Box::new(node(x, ctx)?)),
+        Expr::Keyword(m) => Node::Keyword(Matcher::new(m, ctx.mode())?),
+        Expr::Field(p) => leaf(p, ctx)?,
+    })
+}
+
+fn leaf(p: &FieldPred, ctx: &Ctx) -> Result<Node, String> {
+    let read = ctx.read(&p.field);
+    let test = match (&p.op, ctx) {
+        (Op::Str(m), _) => Test::Str(Matcher::new(m, ctx.mode())?),
+        (Op::Num(cmp, n), Ctx::Target(q)) if q.number_as_text(&p.field, *cmp) => {
+            Test::NumText(n.to_string())
+        }
+        (Op::Num(cmp, n), _) => Test::Num(*cmp, *n),
+        (Op::Bool(b), Ctx::Target(q)) if q.bool_as_text(&p.field) => {
+            Test::BoolText(if *b { "true" } else { "false" })
+        }
+        (Op::Bool(b), _) => Test::Bool(*b),
+        (Op::Null | Op::Exists(_), Ctx::Target(q)) => {
+            let empty = matches!(p.op, Op::Null | Op::Exists(false));
+            if q.null_means_isnull(&p.field) {
+                Test::IsNull(empty)
+            } else {
+                Test::IsEmpty(empty)
+            }
+        }
+        (Op::Null, Ctx::Raw) => Test::Null,
+        (Op::Exists(b), Ctx::Raw) => Test::Exists(*b),
+        (Op::Cidr(c), _) => Test::Cidr(*c),
+        (Op::FieldRef(r), _) => Test::FieldRef(ctx.read(&r.field), r.how, r.case),
+        (Op::TimePart(part, n), _) => Test::TimePart(*part, *n),
+    };
+    Ok(Node::Leaf(read, test))
+}
+
+fn eval(n: &Node, event: &Value, mode: Mode) -> bool {
+    match n {
+        Node::All(v) => v.iter().all(|x| eval(x, event, mode)),
+        Node::Any(v) => v.iter().any(|x| eval(x, event, mode)),
+        Node::Not(x) => !eval(x, event, mode),
+        Node::Keyword(m) => keyword(event, m, mode),
+        Node::Leaf(Read::Raw(field), test) => raw_leaf(event, field, test),
+        Node::Leaf(read, test) => target_leaf(event, read, test),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Target mode: Kusto's reading of a row.
+
+/// A cell as Kusto holds it once ingested into its column's type.
+enum Cell<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    Int(i64),
+    Real(f64),
+    Bool(bool),
+    Time(DateTime),
+    Dynamic(&'a Value),
+}
+
+/// Ingestion: a JSON value put into a typed column (what does not fit is null).
+fn cell<'a>(v: Option<&'a Value>, ty: ColumnType) -> Cell<'a> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return match ty {
+            ColumnType::String => Cell::Str(Cow::Borrowed("")),
+            _ => Cell::Null,
+        };
+    };
+    match ty {
+        ColumnType::String | ColumnType::Other => match v {
+            Value::String(s) => Cell::Str(Cow::Borrowed(s)),
+            Value::Number(n) => Cell::Str(Cow::Owned(n.to_string())),
+            Value::Bool(b) => Cell::Str(Cow::Borrowed(if *b { "true" } else { "false" })),
+            other if ty == ColumnType::String => Cell::Str(Cow::Owned(other.to_string())),
+            _ => Cell::Null,
+        },
+        ColumnType::Integer => match v {
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                .map_or(Cell::Null, Cell::Int),
+            Value::String(s) => s.parse().map_or(Cell::Null, Cell::Int),
+            _ => Cell::Null,
+        },
+        ColumnType::Real => match v {
+            Value::Number(n) => n.as_f64().map_or(Cell::Null, Cell::Real),
+            Value::String(s) => s.parse().map_or(Cell::Null, Cell::Real),
+            _ => Cell::Null,
+        },
+        ColumnType::Bool => match v {
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::String(s) => parse_bool(s).map_or(Cell::Null, Cell::Bool),
+            Value::Number(n) => n.as_i64().map_or(Cell::Null, |i| Cell::Bool(i != 0)),
+            _ => Cell::Null,
+        },
+        ColumnType::DateTime => match v {
+            Value::String(s) => DateTime::parse(s).map_or(Cell::Null, Cell::Time),
+            _ => Cell::Null,
+        },
+        ColumnType::Dynamic => Cell::Dynamic(v),
+    }
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// `tostring()` of a dynamic value: strings as they are, null as "", the rest as JSON.
+fn dynamic_text(v: &Value) -> Cow<'_, str> {
+    match v {
+        Value::Null => Cow::Borrowed(""),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+impl Cell<'_> {
+    /// `tostring()`.
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Null => Cow::Borrowed(""),
+            Cell::Str(s) => Cow::Borrowed(s),
+            Cell::Int(i) => Cow::Owned(i.to_string()),
+            Cell::Real(f) => Cow::Owned(f.to_string()),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            // Only reached for a datetime read as text, which no rule construct does.
+            Cell::Time(_) => Cow::Borrowed(""),
+            Cell::Dynamic(v) => dynamic_text(v),
+        }
+    }
+
+    /// `tolong()` / `todouble()`: a number, or `None` for null.
+    fn number(&self) -> Option<Number> {
+        match self {
+            Cell::Int(i) => Some(Number::Int(*i)),
+            Cell::Real(f) => Some(Number::Float(*f)),
+            Cell::Bool(b) => Some(Number::Int(i64::from(*b))),
+            Cell::Str(s) => parse_number(s),
+            Cell::Dynamic(v) => match v {
+                Value::Number(n) => n
+                    .as_i64()
+                    .map(Number::Int)
+                    .or_else(|| n.as_f64().map(Number::Float)),
+                Value::String(s) => parse_number(s),
+                Value::Bool(b) => Some(Number::Int(i64::from(*b))),
+                _ => None,
+            },
+            Cell::Null | Cell::Time(_) => None,
+        }
+    }
+
+    /// `tobool()`.
+    fn boolean(&self) -> Option<bool> {
+        match self {
+            Cell::Bool(b) => Some(*b),
+            Cell::Int(i) => Some(*i != 0),
+            Cell::Str(s) => parse_bool(s),
+            Cell::Dynamic(Value::Bool(b)) => Some(*b),
+            Cell::Dynamic(Value::String(s)) => parse_bool(s),
+            Cell::Dynamic(Value::Number(n)) => n.as_i64().map(|i| i != 0),
+            _ => None,
+        }
+    }
+
+    /// `todatetime()`.
+    fn time(&self) -> Option<DateTime> {
+        match self {
+            Cell::Time(t) => Some(*t),
+            Cell::Str(s) => DateTime::parse(s),
+            Cell::Dynamic(Value::String(s)) => DateTime::parse(s),
+            _ => None,
+        }
+    }
+}
+
+fn parse_number(s: &str) -> Option<Number> {
+    s.parse::<i64>().map(Number::Int).ok().or_else(|| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Number::Float)
+    })
+}
+
+fn column<'a>(row: &'a Value, name: &str, ty: ColumnType) -> Cell<'a> {
+    cell(row.get(name), ty)
+}
+
+/// The field as Kusto reads it.
+fn read_cell<'a>(row: &'a Value, read: &Read) -> Cell<'a> {
+    match read {
+        Read::Column(name, ty) => column(row, name, *ty),
+        Read::Json(col, path) => {
+            let root = match row.get(col.as_str()) {
+                Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+                    Ok(v) => v,
+                    Err(_) => return Cell::Null,
+                },
+                Some(v) => v.clone(),
+                None => return Cell::Null,
+            };
+            let mut at = &root;
+            for key in path {
+                match at.get(key.as_str()) {
+                    Some(v) => at = v,
+                    None => return Cell::Null,
+                }
+            }
+            match at {
+                Value::Null => Cell::Null,
+                Value::String(s) => Cell::Str(Cow::Owned(s.clone())),
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) => Cell::Int(i),
+                    None => n.as_f64().map_or(Cell::Null, Cell::Real),
+                },
+                Value::Bool(b) => Cell::Bool(*b),
+                other => Cell::Str(Cow::Owned(other.to_string())),
+            }
+        }
+        Read::Join(parent, child) => {
+            let (p, c) = (
+                column(row, parent, ColumnType::String),
+                column(row, child, ColumnType::String),
+            );
+            let (p, c) = (p.text(), c.text());
+            Cell::Str(Cow::Owned(match (p.is_empty(), c.is_empty()) {
+                (_, true) => p.into_owned(),
+                (true, false) => c.into_owned(),
+                (false, false) => format!("{p}\\{c}"),
+            }))
+        }
+        Read::FilePath(folder, name) => {
+            let (f, n) = (
+                column(row, folder, ColumnType::String),
+                column(row, name, ColumnType::String),
+            );
+            let (f, n) = (f.text(), n.text());
+            let tail = format!("\\{n}").to_ascii_lowercase();
+            Cell::Str(Cow::Owned(
+                if n.is_empty() || f.to_ascii_lowercase().ends_with(&tail) {
+                    f.into_owned()
+                } else if f.is_empty() {
+                    n.into_owned()
+                } else {
+                    format!("{f}\\{n}")
+                },
+            ))
+        }
+        Read::Raw(_) => Cell::Null,
+    }
+}
+
+fn compare(cmp: CmpOp, a: Number, b: Number) -> bool {
+    use std::cmp::Ordering;
+    let ord = match (a, b) {
+        (Number::Int(x), Number::Int(y)) => Some(x.cmp(&y)),
+        _ => a.as_f64().partial_cmp(&b.as_f64()),
+    };
+    let Some(ord) = ord else { return false };
+    match cmp {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Gte => ord != Ordering::Less,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Lte => ord != Ordering::Greater,
+    }
+}
+
+/// An address in a network, Kusto's way: IPv4 text against IPv4 networks, and an address
+/// against IPv6 networks with IPv4 seen as IPv4-mapped IPv6 (`::ffff:a.b.c.d`).
+fn in_network(net: &Cidr, text: &str) -> bool {
+    let Ok(ip) = text.trim().parse::<IpAddr>() else {
+        return false;
+    };
+    match (net.addr, ip) {
+        (IpAddr::V4(_), IpAddr::V4(_)) => net.contains(ip),
+        (IpAddr::V4(_), IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .is_some_and(|v4| net.contains(IpAddr::V4(v4))),
+        (IpAddr::V6(_), IpAddr::V4(v4)) => net.contains(IpAddr::V6(v4.to_ipv6_mapped())),
+        (IpAddr::V6(_), IpAddr::V6(_)) => net.contains(ip),
+    }
+}
+
+fn target_leaf(row: &Value, read: &Read, test: &Test) -> bool {
+    let c = read_cell(row, read);
+    match test {
+        Test::Str(m) => m.is_match(&c.text()),
+        Test::NumText(n) => c.text() == n.as_str(),
+        Test::Num(cmp, n) => c.number().is_some_and(|v| compare(*cmp, v, *n)),
+        Test::BoolText(b) => c.text().eq_ignore_ascii_case(b),
+        Test::Bool(b) => c.boolean() == Some(*b),
+        Test::IsNull(want) => matches!(c, Cell::Null) == *want,
+        Test::IsEmpty(want) => c.text().is_empty() == *want,
+        Test::Cidr(net) => in_network(net, &c.text()),
+        Test::FieldRef(other, how, case) => {
+            let o = read_cell(row, other);
+            let m = Matcher::Text {
+                how: *how,
+                needle: match case {
+                    Case::Insensitive => o.text().to_ascii_lowercase(),
+                    Case::Sensitive => o.text().into_owned(),
+                },
+                case: *case,
+                fold: Fold::Ascii,
+            };
+            m.is_match(&c.text())
+        }
+        Test::TimePart(part, n) => c.time().is_some_and(|t| t.part(*part) == *n),
+        // Raw-mode tests are never compiled for target mode.
+        Test::Null | Test::Exists(_) => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw mode: the Sigma spec over JSON values.
+
+/// A scalar's text (strings, numbers, booleans); `None` for null, objects and arrays.
+fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+        _ => None,
+    }
+}
+
+fn raw_number(v: &Value) -> Option<Number> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .map(Number::Int)
+            .or_else(|| n.as_f64().map(Number::Float)),
+        Value::String(s) => parse_number(s.trim()),
+        _ => None,
+    }
+}
+
+fn raw_leaf(event: &Value, field: &str, test: &Test) -> bool {
+    let values = lookup::values(event, field);
+    match test {
+        Test::Null => values.is_empty() || values.iter().any(|v| v.is_null()),
+        Test::Exists(want) => values.is_empty() != *want,
+        Test::FieldRef(Read::Raw(other), how, case) => {
+            let others = lookup::values(event, other);
+            values.iter().filter_map(|v| scalar_text(v)).any(|a| {
+                others.iter().filter_map(|v| scalar_text(v)).any(|b| {
+                    let m = Matcher::Text {
+                        how: *how,
+                        needle: match case {
+                            Case::Insensitive => b.to_lowercase(),
+                            Case::Sensitive => b.into_owned(),
+                        },
+                        case: *case,
+                        fold: Fold::Unicode,
+                    };
+                    m.is_match(&a)
+                })
+            })
+        }
+        test => values.iter().any(|v| raw_value(v, test)),
+    }
+}
+
+fn raw_value(v: &Value, test: &Test) -> bool {
+    match test {
+        Test::Str(m) => scalar_text(v).is_some_and(|t| m.is_match(&t)),
+        Test::Num(cmp, n) => raw_number(v).is_some_and(|x| compare(*cmp, x, *n)),
+        Test::Bool(b) => match v {
+            Value::Bool(x) => x == b,
+            Value::String(s) => parse_bool(s.trim()) == Some(*b),
+            _ => false,
+        },
+        Test::Cidr(net) => v.as_str().is_some_and(|s| in_network(net, s)),
+        Test::TimePart(part, n) => v
+            .as_str()
+            .and_then(DateTime::parse)
+            .is_some_and(|t| t.part(*part) == *n),
+        // Target-only tests, and the ones handled on the whole value list.
+        Test::NumText(_)
+        | Test::BoolText(_)
+        | Test::IsNull(_)
+        | Test::IsEmpty(_)
+        | Test::Null
+        | Test::Exists(_)
+        | Test::FieldRef(..) => false,
+    }
+}
+
+/// A keyword holds when it holds for any value of the event: in raw mode any scalar at any
+/// depth; in target mode any column (`where * contains`), metadata keys (`_…`) left out.
+fn keyword(event: &Value, m: &Matcher, mode: Mode) -> bool {
+    fn any_scalar(v: &Value, m: &Matcher) -> bool {
+        match v {
+            Value::Object(o) => o.values().any(|x| any_scalar(x, m)),
+            Value::Array(a) => a.iter().any(|x| any_scalar(x, m)),
+            v => scalar_text(v).is_some_and(|t| m.is_match(&t)),
+        }
+    }
+    match (mode, event) {
+        (Mode::Raw, v) => any_scalar(v, m),
+        (Mode::Target, Value::Object(o)) => o
+            .iter()
+            .filter(|(k, _)| !k.starts_with('_'))
+            .any(|(_, v)| m.is_match(&dynamic_text(v))),
+        (Mode::Target, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn kusto_folds_ascii_only_sigma_folds_all() {
+        let m = |mode| {
+            Matcher::new(
+                &StrMatch::Text {
+                    how: TextOp::Eq,
+                    value: "ÉCOLE.exe".into(),
+                    case: Case::Insensitive,
+                },
+                mode,
+            )
+            .unwrap()
+        };
+        // Kusto folds only A-Z: a lower-case é is not the É of the value.
+        assert!(!m(Mode::Target).is_match("école.EXE"));
+        assert!(m(Mode::Target).is_match("ÉCOLE.EXE"));
+        assert!(m(Mode::Target).is_match("École.exe"));
+        assert!(m(Mode::Raw).is_match("école.exe"));
+    }
+
+    #[test]
+    fn networks_see_mapped_addresses() {
+        let v4 = Cidr::parse("10.0.0.0/8").unwrap();
+        assert!(in_network(&v4, "10.1.2.3"));
+        assert!(in_network(&v4, "::ffff:10.1.2.3"));
+        assert!(!in_network(&v4, "11.1.2.3"));
+        assert!(!in_network(&v4, "not an address"));
+        let v6 = Cidr::parse("::ffff:0:0/96").unwrap();
+        assert!(in_network(&v6, "192.168.1.1"));
+    }
+
+    #[test]
+    fn ingestion_types_cells() {
+        assert!(matches!(cell(None, ColumnType::String), Cell::Str(s) if s.is_empty()));
+        assert!(matches!(
+            cell(Some(&json!("12")), ColumnType::Integer),
+            Cell::Int(12)
+        ));
+        assert!(matches!(
+            cell(Some(&json!("x")), ColumnType::Integer),
+            Cell::Null
+        ));
+        assert!(matches!(cell(Some(&json!(7)), ColumnType::String), Cell::Str(s) if s == "7"));
+        assert!(matches!(
+            cell(Some(&json!(null)), ColumnType::Bool),
+            Cell::Null
+        ));
+    }
+}

@@ -1,0 +1,622 @@
+//! Reading event fixtures: a JSON array, one object, JSON Lines, or objects one after another
+//! (the SigmaHQ regression data, `evtx_dump -o json`). Each event keeps the line it starts on;
+//! each problem is an [`InputError`] with its place, and the rest of the file is still read
+//! where the layout allows it.
+
+use std::borrow::Cow;
+use std::io::Read as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+use crate::source::{floor_char_boundary, line_col};
+
+/// The largest events file read, in bytes.
+const MAX_SIZE: u64 = 4 << 30;
+
+/// JSON's whitespace (not Unicode's).
+const WS: [char; 4] = [' ', '\t', '\n', '\r'];
+
+/// How an events file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Decided from the text: see [`parse_events`].
+    #[default]
+    Auto,
+    /// One JSON array of objects.
+    Array,
+    /// One JSON object.
+    Object,
+    /// JSON Lines: one object per line; blank lines and `//` lines are skipped.
+    Lines,
+    /// Objects one after another, pretty-printed or not; `evtx_dump`'s `Record N` lines are skipped.
+    Concatenated,
+}
+
+impl InputFormat {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Array => "array",
+            InputFormat::Object => "object",
+            InputFormat::Lines => "lines",
+            InputFormat::Concatenated => "concatenated",
+        }
+    }
+}
+
+/// One event read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The event: always a JSON object.
+    pub value: Value,
+    /// The file name as given (or `<stdin>`).
+    pub file: Arc<str>,
+    /// 1-based line where the event's text starts.
+    pub line: usize,
+    /// 0-based position among all events returned by one call (from its `first_index`).
+    pub index: usize,
+}
+
+/// A problem in an events file (the rest of the file is still read where possible).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputError {
+    /// The file name as given (or `<stdin>`).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// What a file held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventFile {
+    /// The events, in file order.
+    pub events: Vec<Event>,
+    /// The problems, in file order.
+    pub errors: Vec<InputError>,
+    /// The layout read: the detected one for [`InputFormat::Auto`] (`Auto` only when the file
+    /// holds no JSON at all).
+    pub format: InputFormat,
+}
+
+/// Reads the events of `text` (named `file` in errors), numbering them from `first_index`.
+///
+/// A leading BOM, `//` lines and `Record N` lines are ignored. [`InputFormat::Auto`] picks:
+/// `[` first → array; else every non-blank line a JSON value and at least two → lines; else one
+/// value → object; else concatenated (or lines, when that reads past a bad line and
+/// concatenated cannot).
+///
+/// ```
+/// use sigma_kql::eval::input::{InputFormat, parse_events};
+/// let file = parse_events("a.json", "{\"A\": 1}\n{\"A\": 2}\n", InputFormat::Auto, 10);
+/// assert_eq!(file.format, InputFormat::Lines);
+/// assert_eq!((file.events[1].line, file.events[1].index), (2, 11));
+/// ```
+pub fn parse_events(file: &str, text: &str, format: InputFormat, first_index: usize) -> EventFile {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = blank_skipped_lines(text);
+    let mut reader = Reader {
+        text: &text,
+        file: Arc::from(file),
+        events: Vec::new(),
+        errors: Vec::new(),
+        next_index: first_index,
+        values: 0,
+        seen: (0, 1, 1),
+    };
+    let format = match format {
+        InputFormat::Auto => detect(&text),
+        forced => forced,
+    };
+    match format {
+        _ if text.trim_matches(WS).is_empty() => {}
+        InputFormat::Auto => {}
+        InputFormat::Array => reader.array(),
+        InputFormat::Object => reader.values(true),
+        InputFormat::Lines => reader.lines(),
+        InputFormat::Concatenated => reader.values(false),
+    }
+    let Reader { events, errors, .. } = reader;
+    EventFile {
+        events,
+        errors,
+        format,
+    }
+}
+
+/// Reads the events of a file (`-` for standard input): see [`parse_events`]. An unreadable or
+/// non-UTF-8 file is one error.
+pub fn read_events(path: &Path, format: InputFormat, first_index: usize) -> EventFile {
+    let stdin = path == Path::new("-");
+    let name = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let failed = |(line, column), message| EventFile {
+        events: Vec::new(),
+        errors: vec![InputError {
+            file: name.clone(),
+            line,
+            column,
+            message,
+        }],
+        format,
+    };
+    let mut bytes = Vec::new();
+    let read = if stdin {
+        std::io::stdin()
+            .lock()
+            .take(MAX_SIZE + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_SIZE + 1).read_to_end(&mut bytes))
+    };
+    if let Err(e) = read {
+        return failed((1, 1), format!("cannot read the file: {e}"));
+    }
+    if bytes.len() as u64 > MAX_SIZE {
+        let limit = MAX_SIZE >> 30;
+        return failed((1, 1), format!("larger than {limit} GiB; split the file"));
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => parse_events(&name, text, format, first_index),
+        Err(_) if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) => failed(
+            (1, 1),
+            "UTF-16 text, not UTF-8; save it as UTF-8 (PowerShell: `Out-File -Encoding utf8`)"
+                .into(),
+        ),
+        Err(e) => {
+            let valid = std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default());
+            let valid = valid.unwrap_or_default();
+            let message = format!(
+                "not UTF-8 text (invalid byte at offset {}); convert it to UTF-8",
+                e.valid_up_to()
+            );
+            failed(line_col(valid, valid.len()), message)
+        }
+    }
+}
+
+/// The layout of non-empty `text` (see [`parse_events`]).
+fn detect(text: &str) -> InputFormat {
+    match text.trim_start_matches(WS).chars().next() {
+        None => return InputFormat::Auto,
+        Some('[') => return InputFormat::Array,
+        Some(_) => {}
+    }
+    let parses = |s: &str| serde_json::from_str::<IgnoredAny>(s).is_ok();
+    let mut lines = text.split('\n').filter(|l| !l.trim_matches(WS).is_empty());
+    let first_parses = lines.next().is_some_and(parses);
+    let mut rest = lines.peekable();
+    let several = rest.peek().is_some();
+    if first_parses && several && rest.all(parses) {
+        InputFormat::Lines
+    } else if parses(text) {
+        InputFormat::Object
+    } else if serde_json::Deserializer::from_str(text)
+        .into_iter::<IgnoredAny>()
+        .all(|r| r.is_ok())
+    {
+        InputFormat::Concatenated
+    } else if first_parses && several {
+        InputFormat::Lines
+    } else {
+        InputFormat::Concatenated
+    }
+}
+
+/// `text` with `//` lines and `evtx_dump`'s `Record N` lines turned into spaces (no such line
+/// can be inside a JSON value), so that every offset, line and column stays the same.
+fn blank_skipped_lines(text: &str) -> Cow<'_, str> {
+    let skipped = |line: &str| {
+        let line = line.trim_matches(WS);
+        let record = line.strip_prefix("Record ");
+        line.starts_with("//")
+            || record.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if !text.split('\n').any(skipped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if skipped(line) {
+            let body = line.trim_end_matches('\n');
+            out.extend(std::iter::repeat_n(' ', body.len()));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `pos` moved past JSON whitespace.
+fn skip_ws(text: &str, pos: usize) -> usize {
+    let rest = text.get(pos..).unwrap_or_default();
+    pos + rest.len() - rest.trim_start_matches(WS).len()
+}
+
+/// The byte offset in `slice` of serde_json's error (its line and byte column; the end of the
+/// text for a value cut short).
+fn error_offset(slice: &str, e: &serde_json::Error) -> usize {
+    if e.is_eof() {
+        return slice.trim_end_matches(WS).len();
+    }
+    let lines_before = e.line().saturating_sub(1);
+    let line_start: usize = slice
+        .split_inclusive('\n')
+        .take(lines_before)
+        .map(str::len)
+        .sum();
+    (line_start + e.column().saturating_sub(1)).min(slice.len())
+}
+
+/// serde_json's message without its ` at line L column C`.
+fn describe(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&place).unwrap_or(&text).to_string()
+}
+
+/// The reading of one text.
+struct Reader<'t> {
+    text: &'t str,
+    file: Arc<str>,
+    events: Vec<Event>,
+    errors: Vec<InputError>,
+    next_index: usize,
+    /// Top-level values read so far (events or not).
+    values: usize,
+    /// The last offset placed, with its line and column: placing in file order is linear.
+    seen: (usize, usize, usize),
+}
+
+impl Reader<'_> {
+    /// The 1-based line and column (in characters) of a byte offset.
+    fn place(&mut self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset);
+        let (start, mut line, mut column) = match self.seen {
+            seen if seen.0 <= offset => seen,
+            _ => (0, 1, 1),
+        };
+        let between = self.text.get(start..offset).unwrap_or_default();
+        match between.rfind('\n') {
+            Some(i) => {
+                line += between.matches('\n').count();
+                column = between.get(i + 1..).unwrap_or_default().chars().count() + 1;
+            }
+            None => column += between.chars().count(),
+        }
+        self.seen = (offset, line, column);
+        (line, column)
+    }
+
+    fn error(&mut self, offset: usize, message: String) {
+        let (line, column) = self.place(offset);
+        let file = self.file.to_string();
+        self.errors.push(InputError {
+            file,
+            line,
+            column,
+            message,
+        });
+    }
+
+    /// A syntax error that stops the file.
+    fn syntax(&mut self, offset: usize, what: &str) {
+        let stop = "fix it (the rest of the file was not read)";
+        self.error(offset, format!("not valid JSON ({what}); {stop}"));
+    }
+
+    /// Keeps a top-level value starting at `offset` as an event, or reports that it is none.
+    fn push(&mut self, value: Value, offset: usize) {
+        self.values += 1;
+        let kind = match value {
+            Value::Object(_) => {
+                let (line, _) = self.place(offset);
+                let (file, index) = (self.file.clone(), self.next_index);
+                self.events.push(Event {
+                    value,
+                    file,
+                    line,
+                    index,
+                });
+                self.next_index += 1;
+                return;
+            }
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+        };
+        let n = self.values;
+        let message = format!("event {n} is {kind}, not an object; each event must be one");
+        self.error(offset, message);
+    }
+
+    /// Reads and keeps the value at `pos`: the offset of what follows it, or `None` after a
+    /// syntax error.
+    fn value_at(&mut self, pos: usize) -> Option<usize> {
+        let slice = self.text.get(pos..).unwrap_or_default();
+        let mut stream = serde_json::Deserializer::from_str(slice).into_iter::<Value>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                self.push(value, pos);
+                Some(skip_ws(self.text, pos + stream.byte_offset()))
+            }
+            Some(Err(e)) => {
+                self.syntax(pos + error_offset(slice, &e), &describe(&e));
+                None
+            }
+            None => {
+                self.syntax(self.text.len(), "EOF while parsing a value");
+                None
+            }
+        }
+    }
+
+    fn lines(&mut self) {
+        let mut start = 0;
+        for line in self.text.split_inclusive('\n') {
+            let pos = start;
+            start += line.len();
+            if line.trim_matches(WS).is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Value>(line) {
+                Ok(value) => self.push(value, skip_ws(self.text, pos)),
+                Err(e) => {
+                    let what = describe(&e);
+                    let message = format!("not valid JSON ({what}); fix the line or remove it");
+                    self.error(pos + error_offset(line, &e), message);
+                }
+            }
+        }
+    }
+
+    /// Values one after another (`single`: only one).
+    fn values(&mut self, single: bool) {
+        let mut pos = skip_ws(self.text, 0);
+        while pos < self.text.len() {
+            if single && self.values > 0 {
+                let more = "more than one JSON value; read the file as `concatenated` or `lines`";
+                return self.error(pos, more.into());
+            }
+            let Some(next) = self.value_at(pos) else {
+                return;
+            };
+            pos = next;
+        }
+    }
+
+    fn array(&mut self) {
+        let byte = |pos: usize| self.text.as_bytes().get(pos).copied();
+        let mut pos = skip_ws(self.text, 0);
+        if byte(pos) != Some(b'[') {
+            return self.syntax(pos, "expected `[` to start an array of events");
+        }
+        pos = skip_ws(self.text, pos + 1);
+        if byte(pos) != Some(b']') {
+            loop {
+                let Some(next) = self.value_at(pos) else {
+                    return;
+                };
+                match self.text.as_bytes().get(next) {
+                    Some(b',') => pos = skip_ws(self.text, next + 1),
+                    Some(b']') => break pos = next,
+                    Some(_) => return self.syntax(next, "expected `,` or `]`"),
+                    None => return self.syntax(next, "the array has no closing `]`"),
+                }
+            }
+        }
+        let rest = skip_ws(self.text, pos + 1);
+        if rest < self.text.len() {
+            let after = "text after the array's closing `]`; remove it or use `concatenated`";
+            self.error(rest, after.into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InputFormat::{Array, Auto, Concatenated, Lines, Object};
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reads `text`: the layout, each event's line, each error as text.
+    fn read(text: &str, format: InputFormat) -> (InputFormat, Vec<usize>, Vec<String>) {
+        let file = parse_events("t", text, format, 0);
+        let lines = file.events.iter().map(|e| e.line).collect();
+        (
+            file.format,
+            lines,
+            file.errors.iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn detects_each_layout_with_lines() {
+        let cases: [(&str, InputFormat, &[usize]); 5] = [
+            ("\n[\n  {\"A\": 1},\n\n  {\"A\": 2}\n]\n", Array, &[3, 5]),
+            ("\n{\n  \"A\": 1\n}\n", Object, &[2]),
+            ("{\"A\": 1}\n\n{\"A\": 2}\n{\"A\": 3}", Lines, &[1, 3, 4]),
+            (
+                "{\n  \"A\": 1\n}\n{\n  \"A\": 2\n}{\"A\": 3}\n",
+                Concatenated,
+                &[1, 4, 6],
+            ),
+            ("{\"A\": 1}\n{\n  \"A\": 2\n}\n", Concatenated, &[1, 2]),
+        ];
+        for (text, format, lines) in cases {
+            assert_eq!(
+                read(text, Auto),
+                (format, lines.to_vec(), vec![]),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn forced_formats() {
+        assert_eq!(read("{\"A\": 1}", Lines), (Lines, vec![1], vec![]));
+        assert_eq!(
+            read("{}\n{}", Concatenated),
+            (Concatenated, vec![1, 2], vec![])
+        );
+        let more = "t:2:1: more than one JSON value; read the file as `concatenated` or `lines`";
+        assert_eq!(read("{}\n{}", Object), (Object, vec![1], vec![more.into()]));
+        let (_, events, errors) = read("  {\"A\": 1}", Array);
+        assert!(events.is_empty() && errors[0].starts_with("t:1:3: not valid JSON (expected `[`"));
+    }
+
+    #[test]
+    fn bom_crlf_and_empty_files() {
+        assert_eq!(read("\u{feff}[{\"A\": 1}]", Auto), (Array, vec![1], vec![]));
+        assert_eq!(read("{}\r\n\r\n{}\r\n", Auto), (Lines, vec![1, 3], vec![]));
+        let pretty = "{\r\n \"A\": 1\r\n}\r\n{\r\n \"A\": 2\r\n}\r\n";
+        assert_eq!(read(pretty, Auto), (Concatenated, vec![1, 4], vec![]));
+        for format in [Auto, Array, Object, Lines, Concatenated] {
+            assert_eq!(
+                read(" \n\t\r\n// nothing\n", format),
+                (format, vec![], vec![])
+            );
+        }
+    }
+
+    #[test]
+    fn bad_line_in_json_lines_is_reported_and_skipped() {
+        let eof = "t:2:8: not valid JSON (EOF while parsing an object); fix the line or remove it";
+        for format in [Auto, Lines] {
+            let text = "{\"A\": 1}\n{\"A\": 2\n{\"A\": 3}\n";
+            assert_eq!(read(text, format), (Lines, vec![1, 3], vec![eof.into()]));
+        }
+        let colon = "t:2:6: not valid JSON (expected `:`); fix the line or remove it";
+        assert_eq!(
+            read("{}\n{\"A\" 2}\n{}", Lines),
+            (Lines, vec![1, 3], vec![colon.into()])
+        );
+    }
+
+    #[test]
+    fn syntax_errors_in_array_and_concatenated_stop_the_file() {
+        let (format, lines, errors) = read("[\n{\"A\": 1},\n{\"A\": 2,}\n]", Auto);
+        assert_eq!((format, lines), (Array, vec![2]));
+        assert!(errors[0].starts_with("t:3:9: not valid JSON (trailing comma); fix it"));
+        let (format, lines, errors) = read("{\n \"A\": 1\n}\n{\n \"A\" 2\n}\n{}", Auto);
+        assert_eq!((format, lines), (Concatenated, vec![1]));
+        assert!(
+            errors[0].starts_with("t:5:6: not valid JSON (expected `:`)"),
+            "{errors:?}"
+        );
+        let (_, _, errors) = read("[{}, {}", Array);
+        assert!(errors[0].starts_with("t:1:8: not valid JSON (the array has no closing `]`)"));
+    }
+
+    #[test]
+    fn non_object_values_are_errors() {
+        let (_, lines, errors) = read("[{\"A\": 1},\n 2, \"x\",\n null, [], {}]", Auto);
+        assert_eq!(lines, [1, 3]);
+        let starts = [
+            "2:2: event 2 is a number",
+            "2:5: event 3 is a string",
+            "3:2: event 4 is null",
+        ];
+        for (error, start) in errors
+            .iter()
+            .zip(starts.iter().chain(&["3:8: event 5 is an array"]))
+        {
+            assert!(
+                error.starts_with(&format!("t:{start}, not an object")),
+                "{error}"
+            );
+        }
+        let (format, lines, errors) = read("{}\n[1]\ntrue\n", Auto);
+        assert_eq!((format, lines, errors.len()), (Lines, vec![1], 2));
+        assert!(errors[1].starts_with("t:3:1: event 3 is a boolean, not an object"));
+    }
+
+    #[test]
+    fn evtx_dump_record_headers_are_skipped() {
+        let text = "Record 1\n{\n  \"Event\": {\"System\": {\"EventID\": 4688}}\n}\nRecord 2\n{}\n";
+        assert_eq!(read(text, Auto), (Concatenated, vec![2, 6], vec![]));
+        let file = parse_events("t", text, Auto, 0);
+        assert_eq!(file.events[0].value["Event"]["System"]["EventID"], 4688);
+    }
+
+    #[test]
+    fn comment_lines_are_skipped() {
+        let text = "// two events\n{\"A\": 1}\n  // é\n{\"A\": 2}\n";
+        assert_eq!(read(text, Auto), (Lines, vec![2, 4], vec![]));
+    }
+
+    #[test]
+    fn index_continues_from_first_index() {
+        let file = parse_events("t", "[{}, 1, {}]", Auto, 7);
+        let indices: Vec<(&str, usize)> = file.events.iter().map(|e| (&*e.file, e.index)).collect();
+        assert_eq!(indices, [("t", 7), ("t", 8)]);
+    }
+
+    #[test]
+    fn unreadable_and_non_utf8_files_are_one_error() {
+        let path = std::env::temp_dir().join(format!("sigma-kql-input-{}", std::process::id()));
+        std::fs::write(&path, b"{\"A\": 1}\n{\"A\": \"\xff\"}\n").unwrap();
+        let file = read_events(&path, Auto, 0);
+        std::fs::remove_file(&path).unwrap();
+        assert!(file.events.is_empty());
+        let error = &file.errors[..];
+        assert_eq!((error.len(), error[0].line, error[0].column), (1, 2, 8));
+        let missing = read_events(&path, Auto, 0);
+        assert!(
+            missing.errors[0]
+                .message
+                .starts_with("cannot read the file")
+        );
+    }
+
+    /// No panic, and every error on a line of the text (or just past its end).
+    fn check_no_panic(text: &str) {
+        let line_count = text.lines().count();
+        for format in [Auto, Array, Object, Lines, Concatenated] {
+            for error in parse_events("p", text, format, 0).errors {
+                assert!(
+                    (1..=line_count + 1).contains(&error.line),
+                    "{error} in {text:?}"
+                );
+                assert!(error.column >= 1);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_text(text in "\\PC*|[\\[\\]{}\":,0-9a-z \\n\\r/\u{feff}é-]{0,60}") {
+            check_no_panic(&text);
+        }
+
+        #[test]
+        fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            check_no_panic(&String::from_utf8_lossy(&bytes));
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Finding a field's values in an event.
+//!
+//! - A dotted name walks nested objects (`process.parent.name`); at every level a key that is
+//!   the whole remaining name, dots included, wins over walking (`"process.name": …`).
+//! - Arrays on the way or at the end give several values: a predicate holds when it holds for
+//!   any of them.
+//! - Windows event shapes (raw mode): a name not found at the top is looked up in the event
+//!   data, then in the system part: `Event.EventData`, `Event.System` (evtx_dump JSON and the
+//!   SigmaHQ regression exports, with `#text` and `#attributes`: `Provider_Name` is
+//!   `System.Provider.#attributes.Name`), `EventData.Data` as a list of `Name`/`#text` pairs,
+//!   and winlogbeat's `winlog.event_data` / `winlog.*`. NXLog-style flat events need nothing.
+
+use serde_json::{Map, Value};
+
+/// The values of `name` in `event` (empty when absent; JSON null is a value).
+pub fn values<'a>(event: &'a Value, name: &str) -> Vec<&'a Value> {
+    let mut out = Vec::new();
+    walk(event, name, &mut out);
+    if !out.is_empty() {
+        return out;
+    }
+    for scope in windows_scopes(event) {
+        walk_scope(scope, name, &mut out);
+        if !out.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+/// The objects a Windows event keeps its fields in, most specific first.
+fn windows_scopes(event: &Value) -> Vec<Scope<'_>> {
+    let mut scopes = Vec::new();
+    let root = event.get("Event").unwrap_or(event);
+    if let Some(data) = root.get("EventData") {
+        scopes.push(Scope::Data(data));
+    }
+    if let Some(data) = root.get("UserData") {
+        // UserData holds one element named after the event's schema.
+        if let Some(inner) = data.as_object().and_then(|o| o.values().next()) {
+            scopes.push(Scope::Plain(inner));
+        }
+    }
+    if let Some(system) = root.get("System") {
+        scopes.push(Scope::System(system));
+    }
+    if let Some(w) = event.get("winlog") {
+        if let Some(data) = w.get("event_data") {
+            scopes.push(Scope::Plain(data));
+        }
+        scopes.push(Scope::Winlog(w));
+    }
+    scopes
+}
+
+enum Scope<'a> {
+    /// Field names are keys (`EventData`), or `Data: [{"#attributes": {"Name"}, "#text"}]`.
+    Data(&'a Value),
+    /// Field names are keys.
+    Plain(&'a Value),
+    /// `System`: `EventID` may be `{"#text": 1}`, `Provider_Name` is an attribute.
+    System(&'a Value),
+    /// winlogbeat: `winlog.channel`, `winlog.event_id`, `winlog.provider_name`, …
+    Winlog(&'a Value),
+}
+
+fn walk_scope<'a>(scope: Scope<'a>, name: &str, out: &mut Vec<&'a Value>) {
+    match scope {
+        Scope::Plain(v) => walk(v, name, out),
+        Scope::Data(v) => {
+            walk(v, name, out);
+            if out.is_empty()
+                && let Some(items) = v.get("Data").and_then(Value::as_array)
+            {
+                for item in items {
+                    let named = item
+                        .get("#attributes")
+                        .and_then(|a| a.get("Name"))
+                        .and_then(Value::as_str);
+                    if named == Some(name) {
+                        out.push(item.get("#text").unwrap_or(&Value::Null));
+                    }
+                }
+            }
+        }
+        Scope::System(v) => {
+            let Some(obj) = v.as_object() else { return };
+            if let Some(x) = obj.get(name) {
+                out.push(text_node(x));
+                return;
+            }
+            // `Provider_Name` → `Provider.#attributes.Name`, `TimeCreated_SystemTime` …
+            if let Some((element, attribute)) = name.split_once('_')
+                && let Some(a) = obj
+                    .get(element)
+                    .and_then(|e| e.get("#attributes"))
+                    .and_then(|a| a.get(attribute))
+            {
+                out.push(a);
+            }
+        }
+        Scope::Winlog(v) => {
+            let key = match name {
+                "Channel" => "channel",
+                "EventID" => "event_id",
+                "Provider_Name" => "provider_name",
+                "Computer" => "computer_name",
+                "EventRecordID" => "record_id",
+                _ => return,
+            };
+            if let Some(x) = v.get(key) {
+                out.push(x);
+            }
+        }
+    }
+}
+
+/// An element's text: `{"#text": 1, "#attributes": …}` is `1`.
+fn text_node(v: &Value) -> &Value {
+    match v {
+        Value::Object(o) => o.get("#text").unwrap_or(v),
+        v => v,
+    }
+}
+
+fn walk<'a>(v: &'a Value, name: &str, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(o) => walk_object(o, name, out),
+        Value::Array(items) => items.iter().for_each(|x| walk(x, name, out)),
+        _ => {}
+    }
+}
+
+fn walk_object<'a>(o: &'a Map<String, Value>, name: &str, out: &mut Vec<&'a Value>) {
+    if let Some(v) = o.get(name) {
+        push_flat(v, out);
+        return;
+    }
+    // The longest key prefix first, so `a.b` as a key wins over `a` → `b`.
+    let dots: Vec<usize> = name.match_indices('.').map(|(i, _)| i).collect();
+    for &i in dots.iter().rev() {
+        if let Some(child) = o.get(&name[..i]) {
+            walk(child, &name[i + 1..], out);
+            if !out.is_empty() {
+                return;
+            }
+        }
+    }
+}
+
+/// An array value stands for its elements.
+fn push_flat<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Array(items) => items.iter().for_each(|x| push_flat(x, out)),
+        v => out.push(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn texts(event: &Value, name: &str) -> Vec<String> {
+        values(event, name).iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn dotted_paths_and_literal_keys() {
+        let e = json!({"process": {"name": "a.exe", "parent": {"name": "b.exe"}},
+                       "process.name": "literal.exe", "x": {"y.z": 1, "y": {"z": 2}}});
+        assert_eq!(texts(&e, "process.name"), [r#""literal.exe""#]);
+        assert_eq!(texts(&e, "process.parent.name"), [r#""b.exe""#]);
+        assert_eq!(texts(&e, "x.y.z"), ["1"]);
+        assert!(texts(&e, "process.nope").is_empty());
+    }
+
+    #[test]
+    fn arrays_give_every_element() {
+        let e = json!({"dns": {"answers": [{"data": "1.2.3.4"}, {"data": "5.6.7.8"}]},
+                       "tags": ["a", ["b"]]});
+        assert_eq!(
+            texts(&e, "dns.answers.data"),
+            [r#""1.2.3.4""#, r#""5.6.7.8""#]
+        );
+        assert_eq!(texts(&e, "tags"), [r#""a""#, r#""b""#]);
+    }
+
+    #[test]
+    fn evtx_dump_shape() {
+        let e = json!({"Event": {
+            "System": {"EventID": {"#attributes": {"Qualifiers": 0}, "#text": 4688},
+                       "Channel": "Security",
+                       "Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}}},
+            "EventData": {"NewProcessName": "C:\\x.exe", "Channel": "shadowed"}}});
+        assert_eq!(texts(&e, "EventID"), ["4688"]);
+        assert_eq!(texts(&e, "NewProcessName"), [r#""C:\\x.exe""#]);
+        // Event data first, then the system part.
+        assert_eq!(texts(&e, "Channel"), [r#""shadowed""#]);
+        assert_eq!(
+            texts(&e, "Provider_Name"),
+            [r#""Microsoft-Windows-Security-Auditing""#]
+        );
+        assert_eq!(texts(&e, "Event.System.Channel"), [r#""Security""#]);
+    }
+
+    #[test]
+    fn data_lists_and_winlogbeat() {
+        let e = json!({"Event": {"EventData": {"Data": [
+            {"#attributes": {"Name": "Image"}, "#text": "C:\\a.exe"},
+            {"#attributes": {"Name": "User"}}]}}});
+        assert_eq!(texts(&e, "Image"), [r#""C:\\a.exe""#]);
+        assert_eq!(texts(&e, "User"), ["null"]);
+        let w = json!({"winlog": {"channel": "Microsoft-Windows-Sysmon/Operational",
+                                  "event_id": 1, "event_data": {"Image": "C:\\b.exe"}}});
+        assert_eq!(texts(&w, "Image"), [r#""C:\\b.exe""#]);
+        assert_eq!(texts(&w, "EventID"), ["1"]);
+    }
+}
