@@ -5,6 +5,7 @@
 mod check;
 mod convert;
 mod eval;
+mod sample;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -37,6 +38,10 @@ enum Command {
         after_help = "Examples:\n  sigma-kql eval rules/rustdesk --events rules/rustdesk/rustdesk.events.jsonl \\\n      -x rules/rustdesk/proc_creation_win_rmm_rustdesk_product.exclusions.yml\n  sigma-kql eval rules/ --events sysmon.json --mode raw --format markdown\n  sigma-kql eval rules/ --events fixtures.jsonl --fail-on tp-suppressed,fp-remaining"
     )]
     Eval(eval::EvalArgs),
+    /// Generate rows (JSON Lines) from each converted rule's values: matches along different
+    /// branches and near misses, for differential tests and as a start for fixtures.
+    #[command(after_help = "Example:\n  sigma-kql sample rules/ --per-rule 20 -o rows.jsonl")]
+    Sample(sample::SampleArgs),
 }
 
 /// Output format of diagnostics.
@@ -64,6 +69,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &mut out),
         Command::Convert(args) => convert::run(&args, &mut out),
         Command::Eval(args) => eval::run(&args, &mut out),
+        Command::Sample(args) => sample::run(&args, &mut out),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -31,7 +31,7 @@ pub enum InputFormat {
     Object,
     /// JSON Lines: one object per line; blank lines and `//` lines are skipped.
     Lines,
-    /// Objects one after another, pretty-printed or not; `evtx_dump`'s `Record N` lines are skipped.
+    /// Objects one after another, pretty-printed or not (`evtx_dump`'s `Record N` lines skipped).
     Concatenated,
 }
 
@@ -351,7 +351,7 @@ impl Reader<'_> {
             Value::Array(_) => "an array",
         };
         let n = self.values;
-        let message = format!("event {n} is {kind}, not an object; each event must be one");
+        let message = format!("event {n} is {kind}, not an object; events must be JSON objects");
         self.error(offset, message);
     }
 

@@ -20,6 +20,7 @@ pub mod re2;
 pub mod result;
 pub mod row;
 mod run;
+pub mod sample;
 
 pub mod time;
 

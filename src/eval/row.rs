@@ -58,7 +58,7 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
-fn put(
+pub(crate) fn put(
     row: &mut Map<String, Value>,
     target: &Target,
     transform: Option<Transform>,
