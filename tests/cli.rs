@@ -198,3 +198,119 @@ fn a_file_named_twice_is_read_once() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o), "1 rule in 1 file, 0 errors, 0 warnings\n");
 }
+
+const RUSTDESK_PRODUCT: &str = "rules/rustdesk/proc_creation_win_rmm_rustdesk_product.yml";
+const RUSTDESK_EVENTS: &str = "rules/rustdesk/rustdesk.events.jsonl";
+const RUSTDESK_SCENARIOS: &str =
+    "rules/rustdesk/proc_creation_win_rmm_rustdesk_product.exclusions.yml";
+
+#[test]
+fn eval_fail_on_gives_exit_code_1_for_ci() {
+    let base = [
+        "eval",
+        RUSTDESK_PRODUCT,
+        "--events",
+        RUSTDESK_EVENTS,
+        "-x",
+        RUSTDESK_SCENARIOS,
+    ];
+    let o = run(&base, None);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let with = |extra: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--fail-on", extra]);
+        run(&args, None)
+    };
+    let o = with("tp-suppressed");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--fail-on tp-suppressed: 3 true positive(s) suppressed by exclusions"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Every alert is suppressed: nothing remains, no false positive remains.
+    assert_eq!(with("alert,fp-remaining").status.code(), Some(0));
+    assert_eq!(with("exclusion-warning").status.code(), Some(1));
+    assert_eq!(
+        run(
+            &[
+                "eval",
+                RUSTDESK_PRODUCT,
+                "--events",
+                RUSTDESK_EVENTS,
+                "--fail-on",
+                "fp-remaining"
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(with("nonsense").status.code(), Some(2));
+}
+
+#[test]
+fn eval_reports_bad_event_lines_and_goes_on() {
+    let dir = std::env::temp_dir().join(format!("sigma-kql-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let events = dir.join("events.jsonl");
+    std::fs::write(
+        &events,
+        "{\"FolderPath\": \"C:\\\\x\\\\rustdesk.exe\", \"ProcessVersionInfoProductName\": \"RustDesk\"}\n{oops\n",
+    )
+    .expect("write events");
+    let path = events.display().to_string();
+    let o = run(
+        &[
+            "eval",
+            RUSTDESK_PRODUCT,
+            "--events",
+            &path,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    assert_eq!(report["schema"], "sigma-kql/eval/1");
+    assert_eq!(report["summary"]["alerts"], 1);
+    assert_eq!(report["events"]["errors"][0]["line"], 2);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!("error[event-input]: {path}:2:2:")),
+        "{stderr}"
+    );
+    // A missing events file is a usage error.
+    let o = run(
+        &["eval", RUSTDESK_PRODUCT, "--events", "no/such.jsonl"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sample_rows_are_deterministic_json_lines() {
+    let a = run(&["sample", "rules", "--seed", "3", "--per-rule", "4"], None);
+    let b = run(&["sample", "rules", "--seed", "3", "--per-rule", "4"], None);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+    let rows: Vec<serde_json::Value> = stdout(&a)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON row"))
+        .collect();
+    // The three project rules convert to Defender tables: 4 rows each.
+    assert_eq!(rows.len(), 12, "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(
+        rows.iter()
+            .all(|r| r["_table"].is_string() && r["ReportId"].is_i64())
+    );
+}
