@@ -44,6 +44,11 @@ error) with its error, and last the summary line::
 R counts every rule in the report, N the rows loaded, Q the queries handed to duckdb-kql
 (Q = agreements + D + U). A row the KQL returns twice, or a ReportId that no row of the rule's
 table has, is a disagreement too. Timing goes to stderr, so stdout stays the same from run to run.
+``--known-gap TEXT`` (repeatable) names a construct duckdb-kql cannot run (the error text contains
+TEXT): such queries are listed as known gaps and do not fail the check. CI passes
+``StringStarOperatorExpression``: KQL's whole-row search ``* contains "x"`` (Sigma keywords),
+whose evaluator semantics the Rust tests cover instead.
+
 ``--max-report`` bounds how many disagreements and how many unrunnable queries are detailed
 (the counts are always complete).
 
@@ -650,6 +655,9 @@ def main(argv=None):
     parser.add_argument("--flavor", required=True, choices=["defender", "sentinel"])
     parser.add_argument("--rows", required=True, help="rows.jsonl (line number = row index)")
     parser.add_argument("--eval", required=True, dest="eval_path", help="evaluator report (JSON)")
+    parser.add_argument("--known-gap", action="append", default=[], metavar="TEXT",
+                        help="an unrunnable query whose error contains TEXT is a known gap of duckdb-kql: "
+                             "listed and counted, but not a failure (repeatable)")
     parser.add_argument("--max-report", type=int, default=20, metavar="N",
                         help="details for at most N disagreements and N unrunnable queries")
     parser.add_argument("--jobs", type=int, default=max(0, min(8, (os.cpu_count() or 1) - 1)),
@@ -707,7 +715,7 @@ def compare(args, started, con, schema, rows, rules, tables, checked):
     distinct = list(dict.fromkeys(rule["query"] for rule, _, _ in checked))
     workers = args.jobs if len(distinct) > 4 * args.jobs else 0  # a pool costs ~1 s to start
     outcome = {q: execute(con, t) for q, t in translations(distinct, schema_names, workers)}
-    disagreements, unrunnable = [], []
+    disagreements, unrunnable, gaps = [], [], []
     for rule, table, remaining in checked:
         returned, error = outcome[rule["query"]]
         if table not in schema:
@@ -715,7 +723,10 @@ def compare(args, started, con, schema, rows, rules, tables, checked):
                 f" ({error})" if error else ""
             )
         if error is not None:
-            unrunnable.append((rule, error))
+            if any(gap in error for gap in args.known_gap):
+                gaps.append((rule, error))
+            else:
+                unrunnable.append((rule, error))
             continue
         ids = tables.report_id.get(table, {})
         counts = Counter(returned)
@@ -780,9 +791,12 @@ def compare(args, started, con, schema, rows, rules, tables, checked):
         for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
             out.append(f"  {n} x {kind}")
 
+    for rule, error in gaps:
+        out.append(f"known gap of duckdb-kql (not compared): {rule_label(rule)}: {error.split(' at ')[0]}")
     out.append(
         f"differential: {len(rules)} rules, {len(rows)} rows, {len(checked)} queries run, "
         f"{len(disagreements)} disagreements, {len(unrunnable)} not runnable by duckdb-kql"
+        + (f", {len(gaps)} known gaps" if gaps else "")
     )
     print("\n".join(out).lstrip("\n"))
     n_queries = len(checked)
