@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::compile::Program;
 use super::input::Event;
-use super::logsource::{self, EventOrigin, RawFit};
+use super::logsource::{self, EventOrigin, RawFit, Source};
 use super::result::{
     EventRef, ExclusionReport, ExclusionWarning, Label, Report, RuleLabels, RuleReport, SCHEMA,
     Status, Summary, Verdict,
@@ -247,18 +247,25 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
         // Events whose source names some fields otherwise (Security 4688) get the rule with
         // those fields renamed.
         let mut rows: Vec<(&Event, Cow<Value>)> = Vec::new();
-        let mut renamed: Vec<(usize, Program)> = Vec::new();
+        // Per source with its own names, the rule renamed, compiled once; per row, which.
+        let mut renamed: Vec<(&Source, Program)> = Vec::new();
+        let mut which: Vec<Option<usize>> = Vec::new();
         for e in &events.events {
-            match logsource::raw_fit(&rule.logsource, &EventOrigin::of(&e.value)) {
-                RawFit::No => {}
-                RawFit::Unknown | RawFit::Yes(None) => rows.push((e, Cow::Borrowed(&e.value))),
-                RawFit::Yes(Some(source)) => {
-                    if let Ok(p) = Program::raw(&rename(&cond.expr, &source.fields)) {
-                        renamed.push((rows.len(), p));
-                    }
-                    rows.push((e, Cow::Borrowed(&e.value)));
+            let source = match logsource::raw_fit(&rule.logsource, &EventOrigin::of(&e.value)) {
+                RawFit::No => continue,
+                RawFit::Unknown | RawFit::Yes(None) => None,
+                RawFit::Yes(Some(source)) => Some(source),
+            };
+            let slot = source.and_then(|source| {
+                if let Some(at) = renamed.iter().position(|(s, _)| std::ptr::eq(*s, source)) {
+                    return Some(at);
                 }
-            }
+                let p = Program::raw(&rename(&cond.expr, &source.fields)).ok()?;
+                renamed.push((source, p));
+                Some(renamed.len() - 1)
+            });
+            rows.push((e, Cow::Borrowed(&e.value)));
+            which.push(slot);
         }
         if rows.is_empty() {
             report.status = Status::Skipped;
@@ -272,7 +279,10 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
         run_with(
             &mut report,
             &program,
-            &renamed,
+            &Renamed {
+                programs: renamed.into_iter().map(|(_, p)| p).collect(),
+                which,
+            },
             &exclusions,
             &rows,
             c,
@@ -280,6 +290,13 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
         );
         out.push(report);
     }
+}
+
+/// The rule compiled with the field names of other event sources (Security 4688), and which
+/// one each row takes (`None`: the rule as written).
+struct Renamed {
+    programs: Vec<Program>,
+    which: Vec<Option<usize>>,
 }
 
 /// `e` with field names renamed.
@@ -312,13 +329,17 @@ fn run(
     c: &Conversion,
     mode: Mode,
 ) {
-    run_with(report, program, &[], exclusions, rows, c, mode)
+    let none = Renamed {
+        programs: Vec::new(),
+        which: Vec::new(),
+    };
+    run_with(report, program, &none, exclusions, rows, c, mode)
 }
 
 fn run_with(
     report: &mut RuleReport,
     program: &Program,
-    renamed: &[(usize, Program)],
+    renamed: &Renamed,
     exclusions: &[Exclusion],
     rows: &[(&Event, Cow<Value>)],
     c: &Conversion,
@@ -343,9 +364,12 @@ fn run_with(
     let mut alert_rows: Vec<usize> = Vec::new();
     for (i, (_, row)) in rows.iter().enumerate() {
         let p = renamed
-            .iter()
-            .find(|(at, _)| *at == i)
-            .map_or(program, |(_, p)| p);
+            .which
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|k| renamed.programs.get(k))
+            .unwrap_or(program);
         if p.matches(row) {
             alert_rows.push(i);
         }
