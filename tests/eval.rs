@@ -599,6 +599,40 @@ fn value_modifiers_windash_base64_and_placeholders() {
         raw: vec![(json!({"CommandLine": "x aHR0cDovL3"}), true)],
     });
     check(Case {
+        name: "base64",
+        detection: "  s: {CommandLine|base64: 'iex'}\n  condition: s",
+        kql: r#"ProcessCommandLine =~ "aWV4""#,
+        target: vec![
+            (json!({"ProcessCommandLine": "AWV4"}), true),
+            (json!({"ProcessCommandLine": "iex"}), false),
+        ],
+        raw: vec![(json!({"CommandLine": "aWV4"}), true)],
+    });
+    check(Case {
+        name: "wide base64offset",
+        detection: "  s: {CommandLine|wide|base64offset|contains: 'ping'}\n  condition: s",
+        kql: "ProcessCommandLine contains",
+        // "ping" as UTF-16LE, Base64 at offset 0: cABpAG4AZwA
+        target: vec![
+            (json!({"ProcessCommandLine": "-enc cABpAG4AZwA="}), true),
+            (json!({"ProcessCommandLine": "-enc cGluZw=="}), false),
+        ],
+        raw: vec![(json!({"CommandLine": "cABpAG4AZwA="}), true)],
+    });
+    check(Case {
+        name: "list of numbers",
+        detection: "  s: {ProcessId: [4, 8]}\n  condition: s",
+        kql: "ProcessId in (4, 8)",
+        target: vec![
+            (json!({"ProcessId": 8}), true),
+            (json!({"ProcessId": 5}), false),
+        ],
+        raw: vec![
+            (json!({"ProcessId": "4"}), true),
+            (json!({"ProcessId": 5}), false),
+        ],
+    });
+    check(Case {
         name: "percent is literal without expand",
         detection: "  s: {CommandLine: '%x%'}\n  condition: s",
         kql: r#"ProcessCommandLine =~ "%x%""#,
@@ -661,6 +695,29 @@ fn derived_fields_read_as_the_query_computes_them() {
         json!({"_table": "DeviceEvents", "ActionType": action, "AdditionalFields": "not json"}),
     ];
     assert_eq!(hits(&report(rule, &rows, Mode::Target, &[])), [0]);
+}
+
+#[test]
+fn a_condition_list_gives_one_entry_per_condition() {
+    let rule = process_rule(
+        "  a: {Image|endswith: '\\a.exe'}\n  b: {Image|endswith: '\\b.exe'}\n  condition:\n    - a\n    - b",
+    );
+    let events = [json!({"FolderPath": "C:\\b.exe"})];
+    let r = report(&rule, &events, Mode::Target, &[]);
+    let got: Vec<(usize, usize)> = r
+        .rules
+        .iter()
+        .map(|x| (x.condition, x.alerts.len()))
+        .collect();
+    assert_eq!(got, [(1, 0), (2, 1)]);
+    let raw = [json!({"Image": "C:\\a.exe"})];
+    let r = report(&rule, &raw, Mode::Raw, &[]);
+    let got: Vec<(usize, usize)> = r
+        .rules
+        .iter()
+        .map(|x| (x.condition, x.alerts.len()))
+        .collect();
+    assert_eq!(got, [(1, 1), (2, 0)]);
 }
 
 // ---------------------------------------------------------------------------------------------
