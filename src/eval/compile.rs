@@ -281,7 +281,8 @@ enum Cell<'a> {
     Int(i64),
     Real(f64),
     Bool(bool),
-    Time(DateTime),
+    /// A datetime, with the text it was read from.
+    Time(DateTime, &'a str),
     Dynamic(&'a Value),
 }
 
@@ -321,7 +322,7 @@ fn cell<'a>(v: Option<&'a Value>, ty: ColumnType) -> Cell<'a> {
             _ => Cell::Null,
         },
         ColumnType::DateTime => match v {
-            Value::String(s) => DateTime::parse(s).map_or(Cell::Null, Cell::Time),
+            Value::String(s) => DateTime::parse(s).map_or(Cell::Null, |t| Cell::Time(t, s)),
             _ => Cell::Null,
         },
         ColumnType::Dynamic => Cell::Dynamic(v),
@@ -356,8 +357,9 @@ impl Cell<'_> {
             Cell::Int(i) => Cow::Owned(i.to_string()),
             Cell::Real(f) => Cow::Owned(f.to_string()),
             Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-            // Only reached for a datetime read as text, which no rule construct does.
-            Cell::Time(_) => Cow::Borrowed(""),
+            // A datetime compared as text: the text as given (Kusto would print it as
+            // `2026-11-20T09:14:03.5120000Z`; rules do not compare timestamps as text).
+            Cell::Time(_, s) => Cow::Borrowed(s),
             Cell::Dynamic(v) => dynamic_text(v),
         }
     }
@@ -378,7 +380,7 @@ impl Cell<'_> {
                 Value::Bool(b) => Some(Number::Int(i64::from(*b))),
                 _ => None,
             },
-            Cell::Null | Cell::Time(_) => None,
+            Cell::Null | Cell::Time(..) => None,
         }
     }
 
@@ -398,7 +400,7 @@ impl Cell<'_> {
     /// `todatetime()`.
     fn time(&self) -> Option<DateTime> {
         match self {
-            Cell::Time(t) => Some(*t),
+            Cell::Time(t, _) => Some(*t),
             Cell::Str(s) => DateTime::parse(s),
             Cell::Dynamic(Value::String(s)) => DateTime::parse(s),
             _ => None,
