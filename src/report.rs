@@ -236,17 +236,7 @@ fn text(report: &Report, colour: bool) -> String {
             }
         );
         if let Some(l) = &r.labels {
-            let _ = writeln!(
-                out,
-                "  labels: {} labelled; {} true and {} false positives before exclusions; {} missed; {} true positives lost; {} false positives removed, {} remaining",
-                l.labelled,
-                l.true_positives,
-                l.false_positives,
-                l.missed.len(),
-                l.true_positives_lost.len(),
-                l.false_positives_removed.len(),
-                l.false_positives_remaining.len()
-            );
+            let _ = writeln!(out, "  labels: {}", label_items(l).join("; "));
             if !l.missed.is_empty() {
                 let _ = writeln!(out, "    missed: {}", lines_of(&l.missed));
             }
@@ -260,23 +250,8 @@ fn text(report: &Report, colour: bool) -> String {
             }
         }
     }
-    let s = &report.summary;
     out.push('\n');
-    let _ = writeln!(
-        out,
-        "{} rule conditions: {} evaluated, {} skipped, {} not evaluated; {} alerts, {} suppressed, {} remaining; {} true positives lost, {} false positives removed, {} false positives remaining, {} missed",
-        s.rules,
-        s.evaluated,
-        s.skipped,
-        s.failed,
-        s.alerts,
-        s.suppressed,
-        s.remaining,
-        s.true_positives_lost,
-        s.false_positives_removed,
-        s.false_positives_remaining,
-        s.missed
-    );
+    let _ = writeln!(out, "{}", summary_items(report).join("; "));
     out
 }
 
@@ -311,6 +286,45 @@ fn exclusion_text(out: &mut String, p: &Paint, n: usize, x: &ExclusionReport, al
             w.message
         );
     }
+}
+
+/// The totals, one phrase each.
+fn summary_items(report: &Report) -> Vec<String> {
+    let s = &report.summary;
+    vec![
+        format!(
+            "{} rule conditions ({} evaluated, {} skipped, {} not evaluated)",
+            s.rules, s.evaluated, s.skipped, s.failed
+        ),
+        format!("{} alerts", s.alerts),
+        format!("{} suppressed", s.suppressed),
+        format!("{} remaining", s.remaining),
+        format!("{} true positives lost", s.true_positives_lost),
+        format!("{} false positives removed", s.false_positives_removed),
+        format!("{} false positives remaining", s.false_positives_remaining),
+        format!("{} missed", s.missed),
+    ]
+}
+
+/// A rule's label counts, one phrase each.
+fn label_items(l: &crate::eval::result::RuleLabels) -> Vec<String> {
+    vec![
+        format!("{} labelled", l.labelled),
+        format!(
+            "{} true and {} false positives before exclusions",
+            l.true_positives, l.false_positives
+        ),
+        format!("{} missed", l.missed.len()),
+        format!("{} true positives lost", l.true_positives_lost.len()),
+        format!(
+            "{} false positives removed",
+            l.false_positives_removed.len()
+        ),
+        format!(
+            "{} false positives remaining",
+            l.false_positives_remaining.len()
+        ),
+    ]
 }
 
 /// Escapes a table cell.
@@ -433,34 +447,9 @@ fn markdown(report: &Report) -> String {
             let _ = writeln!(out, "\n</details>\n");
         }
         if let Some(l) = &r.labels {
-            let _ = writeln!(
-                out,
-                "Labels: {} labelled · {} true / {} false positives before exclusions · {} missed · **{} true positives lost** · {} false positives removed · {} false positives remaining\n",
-                l.labelled,
-                l.true_positives,
-                l.false_positives,
-                l.missed.len(),
-                l.true_positives_lost.len(),
-                l.false_positives_removed.len(),
-                l.false_positives_remaining.len()
-            );
+            let _ = writeln!(out, "Labels: {}\n", label_items(l).join(" · "));
         }
     }
-    let s = &report.summary;
-    let _ = writeln!(
-        out,
-        "**Summary:** {} rule conditions ({} evaluated, {} skipped, {} not evaluated) · {} alerts · {} suppressed · {} remaining · {} true positives lost · {} false positives removed · {} false positives remaining · {} missed",
-        s.rules,
-        s.evaluated,
-        s.skipped,
-        s.failed,
-        s.alerts,
-        s.suppressed,
-        s.remaining,
-        s.true_positives_lost,
-        s.false_positives_removed,
-        s.false_positives_remaining,
-        s.missed
-    );
+    let _ = writeln!(out, "**Summary:** {}", summary_items(report).join(" · "));
     out
 }

@@ -119,6 +119,24 @@ fn kql_text(results: &[Conversion]) -> String {
     out
 }
 
+/// The pipeline and the exclusion scenarios named on the command line, or the exit code after
+/// saying what is wrong (`nothing` completes "…; nothing was …").
+pub(super) fn load_setup(
+    pipeline: &str,
+    exclusions: &[PathBuf],
+    nothing: &str,
+) -> Result<(Pipeline, Vec<crate::exclusion::Scenario>), u8> {
+    let pipeline = load_pipeline(pipeline).map_err(|e| {
+        eprintln!("sigma-kql: {e}");
+        EXIT_USAGE
+    })?;
+    let Some(scenarios) = load_scenarios(exclusions) else {
+        eprintln!("sigma-kql: the exclusion files have errors; nothing was {nothing}");
+        return Err(EXIT_ERRORS);
+    };
+    Ok((pipeline, scenarios))
+}
+
 /// Writes `text` to `path` atomically (a temporary file beside it, then a rename).
 pub(super) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
@@ -137,16 +155,9 @@ pub(super) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let pipeline = match load_pipeline(&args.pipeline) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("sigma-kql: {e}");
-            return Ok(EXIT_USAGE);
-        }
-    };
-    let Some(scenarios) = load_scenarios(&args.exclusions) else {
-        eprintln!("sigma-kql: the exclusion files have errors; nothing was converted");
-        return Ok(EXIT_ERRORS);
+    let (pipeline, scenarios) = match load_setup(&args.pipeline, &args.exclusions, "converted") {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
     };
     let schedule = match sentinel::Schedule::new(
         args.query_frequency,

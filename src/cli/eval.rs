@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::convert::{load_pipeline, load_scenarios, write_atomic};
+use super::convert::{load_setup, write_atomic};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::check::load_inputs;
 use crate::convert::convert_files;
@@ -113,13 +113,6 @@ pub fn failures(report: &Report, fail_on: &[FailOn]) -> Vec<String> {
 }
 
 pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let pipeline = match load_pipeline(&args.pipeline) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("sigma-kql: {e}");
-            return Ok(EXIT_USAGE);
-        }
-    };
     let missing: Vec<&PathBuf> = args
         .events
         .iter()
@@ -131,9 +124,9 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
         return Ok(EXIT_USAGE);
     }
-    let Some(scenarios) = load_scenarios(&args.exclusions) else {
-        eprintln!("sigma-kql: the exclusion files have errors; nothing was evaluated");
-        return Ok(EXIT_ERRORS);
+    let (pipeline, scenarios) = match load_setup(&args.pipeline, &args.exclusions, "evaluated") {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
     };
     let (inputs, path_problems) = files::collect(&args.paths);
     for p in &path_problems {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::convert::{load_pipeline, load_scenarios, write_atomic};
+use super::convert::{load_setup, write_atomic};
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::check::load_inputs;
 use crate::convert::convert_files;
@@ -35,16 +35,9 @@ pub struct SampleArgs {
 }
 
 pub(super) fn run(args: &SampleArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let pipeline = match load_pipeline(&args.pipeline) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("sigma-kql: {e}");
-            return Ok(EXIT_USAGE);
-        }
-    };
-    let Some(scenarios) = load_scenarios(&args.exclusions) else {
-        eprintln!("sigma-kql: the exclusion files have errors; no rows were generated");
-        return Ok(super::EXIT_ERRORS);
+    let (pipeline, scenarios) = match load_setup(&args.pipeline, &args.exclusions, "generated") {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
     };
     let (inputs, path_problems) = files::collect(&args.paths);
     for p in &path_problems {
