@@ -284,10 +284,56 @@ fn convert_document(
 /// Sentinel lacks, a query over its length limit) becomes a failed conversion with the reason;
 /// the template's warnings join the rule's.
 pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule) -> Vec<String> {
+    sentinel_outputs_yaml(results, schedule)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// [`sentinel_rules`] with the index of the conversion each template comes from.
+pub fn sentinel_outputs_yaml(
+    results: &mut [Conversion],
+    schedule: &sentinel::Schedule,
+) -> Vec<(usize, String)> {
+    sentinel_outputs(results, schedule, sentinel::to_yaml)
+}
+
+/// Sentinel analytic rules as ARM resources (see [`sentinel::arm_resource`]), one per query,
+/// with the index of the conversion each comes from; the warnings become the resource's
+/// `comments`.
+pub fn sentinel_arm_resources(
+    results: &mut [Conversion],
+    schedule: &sentinel::Schedule,
+) -> Vec<(usize, serde_json::Value)> {
+    sentinel_outputs(results, schedule, |rule, warnings| {
+        let mut v = sentinel::arm_resource(rule, schedule);
+        if !warnings.is_empty()
+            && let Some(o) = v.as_object_mut()
+        {
+            let text: Vec<String> = warnings.iter().map(|w| crate::text::one_line(w)).collect();
+            o.insert(
+                "comments".into(),
+                serde_json::Value::String(format!("warning: {}", text.join("; warning: "))),
+            );
+        }
+        Ok(v)
+    })
+}
+
+/// The templates of the converted rules, each rendered by `render` (given the rule's warnings
+/// and the template's own), with the index of its conversion.
+fn sentinel_outputs<T>(
+    results: &mut [Conversion],
+    schedule: &sentinel::Schedule,
+    render: impl Fn(&sentinel::AnalyticRule, &[String]) -> Result<T, ConvertError>,
+) -> Vec<(usize, T)> {
     let mut out = Vec::new();
     // Sentinel keys rules by id: a second rule with the same id would replace the first.
     let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for r in results.iter_mut().filter(|r| r.status == "ok") {
+    for (index, r) in results.iter_mut().enumerate() {
+        if r.status != "ok" {
+            continue;
+        }
         let Some(meta) = &r.meta else { continue };
         let mut docs = Vec::new();
         let mut error = None;
@@ -318,7 +364,7 @@ pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule)
                 .and_then(|(rule, w)| {
                     let mut all = base.clone();
                     all.extend(w.iter().cloned());
-                    sentinel::to_yaml(&rule, &all).map(|text| (text, w))
+                    render(&rule, &all).map(|text| (text, w))
                 });
             match made {
                 Ok((text, w)) => {
@@ -343,7 +389,7 @@ pub fn sentinel_rules(results: &mut [Conversion], schedule: &sentinel::Schedule)
             }
             None => {
                 r.warnings.extend(added);
-                out.extend(docs);
+                out.extend(docs.into_iter().map(|d| (index, d)));
             }
         }
     }

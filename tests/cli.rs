@@ -314,3 +314,125 @@ fn sample_rows_are_deterministic_json_lines() {
             .all(|r| r["_table"].is_string() && r["ReportId"].is_i64())
     );
 }
+
+/// A fresh temporary folder for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sigma-kql-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Every file of a folder with its content, sorted.
+fn snapshot_dir(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("readable")
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("file"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn convert_check_compares_a_folder_of_outputs_and_writes_nothing() {
+    let dir = temp_dir("check");
+    let out = format!("{}/", dir.display());
+    for format in ["kql", "sentinel-rule", "sentinel-arm"] {
+        let _ = std::fs::remove_dir_all(&dir);
+        let args = ["convert", "rules", "-f", format, "-o", out.as_str()];
+        assert_eq!(run(&args, None).status.code(), Some(0), "{format}: writing");
+        let written = snapshot_dir(&dir);
+        assert_eq!(written.len(), 3, "{format}: one file per rule");
+        let mut check = args.to_vec();
+        check.push("--check");
+        // Up to date.
+        let o = run(&check, None);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stdout(&o));
+        assert_eq!(stdout(&o), "");
+        // Stale, missing and extra files: a diff for each, exit 1, nothing written.
+        let (first, second) = (&written[0].0, &written[1].0);
+        let stale = dir.join(first);
+        let text = format!("{}edited by hand\n", String::from_utf8_lossy(&written[0].1));
+        std::fs::write(&stale, &text).expect("edit");
+        std::fs::remove_file(dir.join(second)).expect("remove");
+        std::fs::write(
+            dir.join(format!(
+                "removed_rule.{}",
+                first.rsplit('.').next().unwrap_or("x")
+            )),
+            "old\n",
+        )
+        .expect("extra");
+        let before = snapshot_dir(&dir);
+        let o = run(&check, None);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let report = stdout(&o);
+        assert!(
+            report.contains(&format!("stale: {}", stale.display())),
+            "{report}"
+        );
+        assert!(report.contains("\n-edited by hand\n"), "{report}");
+        assert!(
+            report.contains(&format!("missing: {}", dir.join(second).display())),
+            "{report}"
+        );
+        assert!(
+            report.contains("extra: ") && report.contains("removed_rule."),
+            "{report}"
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains("3 stale, missing or extra files"));
+        assert_eq!(
+            snapshot_dir(&dir),
+            before,
+            "{format}: --check wrote something"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn convert_output_is_deterministic_and_single_files_check_too() {
+    let dir = temp_dir("single");
+    let file = dir.join("all.json");
+    let path = file.display().to_string();
+    let args = [
+        "convert",
+        "rules",
+        "-f",
+        "sentinel-arm",
+        "-o",
+        path.as_str(),
+    ];
+    assert_eq!(run(&args, None).status.code(), Some(0));
+    let first = std::fs::read(&file).expect("written");
+    assert_eq!(run(&args, None).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(&file).expect("written"),
+        first,
+        "byte for byte"
+    );
+    let mut check = args.to_vec();
+    check.push("--check");
+    assert_eq!(run(&check, None).status.code(), Some(0));
+    std::fs::write(&file, b"{}\n").expect("edit");
+    let o = run(&check, None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(&format!("--- {path} (on disk)")),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(std::fs::read(&file).expect("kept"), b"{}\n");
+    // --check needs somewhere to compare with.
+    assert_eq!(
+        run(&["convert", "rules", "--check"], None).status.code(),
+        Some(2)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -215,3 +215,100 @@ fn two_rules_never_share_a_sentinel_id() {
         results[1].errors[0].message
     );
 }
+
+/// The ARM template of `rules` (paths under the crate root), read back: one resource per
+/// query, each carrying the KQL output's query and the properties the API requires.
+fn arm_of(rules: &[&str], scenarios: &[Scenario]) -> (String, Vec<String>) {
+    let files: Vec<_> = rules.iter().map(|r| load(&root().join(r))).collect();
+    let mut results = convert_files(&files, &pipeline(), scenarios);
+    let kql: Vec<String> = results.iter().flat_map(|r| r.queries.clone()).collect();
+    let resources = sigma_kql::convert::sentinel_arm_resources(&mut results, &Schedule::default());
+    let text =
+        sigma_kql::backend::sentinel::arm_template(resources.into_iter().map(|(_, v)| v).collect());
+    let t: serde_json::Value = serde_json::from_str(&text).expect("the template is JSON");
+    assert_eq!(t["parameters"]["workspace"]["type"], "String");
+    let res = t["resources"].as_array().expect("resources");
+    assert_eq!(res.len(), kql.len());
+    for (r, q) in res.iter().zip(&kql) {
+        assert_eq!(
+            r["type"],
+            "Microsoft.OperationalInsights/workspaces/providers/alertRules"
+        );
+        assert_eq!(r["kind"], "Scheduled");
+        let p = &r["properties"];
+        assert_eq!(p["query"].as_str(), Some(q.as_str()));
+        for key in [
+            "displayName",
+            "severity",
+            "queryFrequency",
+            "queryPeriod",
+            "triggerOperator",
+        ] {
+            assert!(p[key].is_string(), "{key}");
+        }
+        assert!(
+            p["queryFrequency"]
+                .as_str()
+                .is_some_and(|d| d.starts_with('P'))
+        );
+        for t in p["techniques"].as_array().expect("techniques") {
+            assert!(
+                !t.as_str().unwrap_or(".").contains('.'),
+                "sub-technique in techniques: {t}"
+            );
+        }
+    }
+    (text, kql)
+}
+
+#[test]
+fn rustdesk_rules_as_an_arm_template() {
+    let (text, kql) = arm_of(
+        &[
+            "rules/rustdesk/proc_creation_win_rmm_rustdesk_product.yml",
+            "rules/rustdesk/proc_creation_win_rmm_rustdesk_execution.yml",
+        ],
+        &seed_scenarios(),
+    );
+    assert_eq!(kql[0].matches("// Exclusion: ").count(), 5);
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("sentinel-arm@rustdesk_with_seed_scenarios", text);
+    });
+}
+
+#[test]
+fn one_fixture_rule_per_table_as_yaml_and_arm() {
+    for (fixture, table) in [
+        ("pc_version_info", "DeviceProcessEvents"),
+        ("file_event", "DeviceFileEvents"),
+        ("registry_set", "DeviceRegistryEvents"),
+        ("network_ipv4_cidr", "DeviceNetworkEvents"),
+        ("image_load", "DeviceImageLoadEvents"),
+        ("pipe_created", "DeviceEvents"),
+        ("logon_4624", "DeviceLogonEvents"),
+    ] {
+        let path = format!("tests/fixtures/kql/{fixture}.yml");
+        let (yaml, kql) = sentinel_and_kql(&path, &[]);
+        read_back(&yaml, &kql);
+        assert!(kql[0].starts_with(table), "{fixture}: {}", kql[0]);
+        let (arm, _) = arm_of(&[&path], &[]);
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(format!("sentinel@table_{table}"), yaml);
+            insta::assert_snapshot!(format!("sentinel-arm@table_{table}"), arm);
+        });
+    }
+}
+
+#[test]
+fn techniques_and_sub_techniques_split_for_the_api() {
+    let text = "title: T\nid: 6a1a0a5e-2222-4c3a-9b1e-000000000001\ntags: [attack.execution, attack.t1059.001, attack.t1059.003, attack.t1204]\nlogsource: {category: process_creation, product: windows}\ndetection:\n  sel: {Image|endswith: '\\x.exe'}\n  condition: sel\n";
+    let mut results = convert_files(&[load_source("t.yml", text)], &pipeline(), &[]);
+    let res = sigma_kql::convert::sentinel_arm_resources(&mut results, &Schedule::default());
+    let p = &res[0].1["properties"];
+    assert_eq!(p["techniques"], serde_json::json!(["T1059", "T1204"]));
+    assert_eq!(
+        p["subTechniques"],
+        serde_json::json!(["T1059.001", "T1059.003"])
+    );
+    assert_eq!(p["tactics"], serde_json::json!(["Execution"]));
+}

@@ -110,6 +110,98 @@ pub fn duration_text(minutes: u32) -> String {
     }
 }
 
+/// A duration in minutes in ISO 8601, as the Sentinel API takes it (`PT1H`, `P1D`, `PT90M`).
+pub fn duration_iso(minutes: u32) -> String {
+    if minutes % (24 * 60) == 0 {
+        format!("P{}D", minutes / (24 * 60))
+    } else if minutes % 60 == 0 {
+        format!("PT{}H", minutes / 60)
+    } else {
+        format!("PT{minutes}M")
+    }
+}
+
+/// The API version the ARM resources are written for: the one the Sentinel portal's export
+/// and Sentinel repositories use, which has `subTechniques`.
+pub const ARM_API_VERSION: &str = "2023-12-01-preview";
+
+/// The rule as an ARM resource of type `Microsoft.SecurityInsights/alertRules` (kind
+/// Scheduled) in the workspace given by the template's `workspace` parameter: what the
+/// portal's import, Sentinel repositories and the REST API deploy. Techniques go to
+/// `techniques` (`T1059`) and sub-techniques to `subTechniques` (`T1059.001`), with their
+/// parent technique listed too, as the API wants.
+pub fn arm_resource(rule: &AnalyticRule, schedule: &Schedule) -> serde_json::Value {
+    use serde_json::json;
+    let mut techniques: Vec<String> = Vec::new();
+    let mut sub_techniques: Vec<String> = Vec::new();
+    for t in &rule.relevant_techniques {
+        let parent = t.split('.').next().unwrap_or(t).to_string();
+        if t.contains('.') && !sub_techniques.contains(t) {
+            sub_techniques.push(t.clone());
+        }
+        if !techniques.contains(&parent) {
+            techniques.push(parent);
+        }
+    }
+    let id = &rule.id;
+    json!({
+        "id": format!("[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'), '/alertRules/{id}')]"),
+        "name": format!("[concat(parameters('workspace'), '/Microsoft.SecurityInsights/{id}')]"),
+        "type": "Microsoft.OperationalInsights/workspaces/providers/alertRules",
+        "kind": "Scheduled",
+        "apiVersion": ARM_API_VERSION,
+        "properties": {
+            "displayName": rule.name,
+            "description": rule.description,
+            "severity": rule.severity,
+            "enabled": true,
+            "query": rule.query,
+            "queryFrequency": duration_iso(schedule.frequency),
+            "queryPeriod": duration_iso(schedule.period),
+            "triggerOperator": "GreaterThan",
+            "triggerThreshold": rule.trigger_threshold,
+            "suppressionDuration": "PT5H",
+            "suppressionEnabled": false,
+            "tactics": rule.tactics,
+            "techniques": techniques,
+            "subTechniques": sub_techniques,
+            "entityMappings": rule.entity_mappings,
+            "eventGroupingSettings": {"aggregationKind": "SingleAlert"},
+            "incidentConfiguration": {
+                "createIncident": true,
+                "groupingConfiguration": {
+                    "enabled": false,
+                    "reopenClosedIncident": false,
+                    "lookbackDuration": "PT5H",
+                    "matchingMethod": "AllEntities",
+                    "groupByEntities": [],
+                    "groupByAlertDetails": [],
+                    "groupByCustomDetails": []
+                }
+            },
+            "templateVersion": rule.version
+        }
+    })
+}
+
+/// An ARM deployment template holding `resources`, with the workspace as its parameter.
+pub fn arm_template(resources: Vec<serde_json::Value>) -> String {
+    let t = serde_json::json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {
+            "workspace": {
+                "type": "String",
+                "metadata": {"description": "The Log Analytics workspace Microsoft Sentinel runs on"}
+            }
+        },
+        "resources": resources
+    });
+    let mut s = serde_json::to_string_pretty(&t).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// The Azure-Sentinel template, field by field, in the content repository's order.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -5,6 +5,7 @@
 mod check;
 mod convert;
 mod eval;
+mod outputs;
 mod sample;
 
 use std::io::Write;
