@@ -15,8 +15,14 @@ use crate::source::KeyPath;
 /// Loads every input, in order (files are read and parsed on all cores; the result keeps the
 /// input order). Standard input is read once, as `<stdin>`.
 pub fn load_inputs(inputs: &[Input]) -> Vec<LoadedFile> {
+    load_inputs_with(inputs, &|| {})
+}
+
+/// [`load_inputs`], calling `done` after each file (for a progress bar).
+pub fn load_inputs_with(inputs: &[Input], done: &(dyn Fn() + Sync)) -> Vec<LoadedFile> {
     let mut files: Vec<LoadedFile> = inputs
         .par_iter()
+        .inspect(|_| done())
         .map(|input| match input {
             Input::File(p) => load_file(p),
             Input::Stdin => {

@@ -133,6 +133,16 @@ pub fn convert_files(
     pipeline: &Pipeline,
     scenarios: &[Scenario],
 ) -> Vec<Conversion> {
+    convert_files_with(files, pipeline, scenarios, &|| {})
+}
+
+/// [`convert_files`], calling `done` after each file (for a progress bar).
+pub fn convert_files_with(
+    files: &[LoadedFile],
+    pipeline: &Pipeline,
+    scenarios: &[Scenario],
+    done: &dyn Fn(),
+) -> Vec<Conversion> {
     let filters: Vec<&Filter> = files
         .iter()
         .flat_map(|f| f.documents.iter())
@@ -143,6 +153,7 @@ pub fn convert_files(
         .collect();
     let mut out = Vec::new();
     for f in files {
+        done();
         if f.documents.is_empty() {
             // An unreadable or empty file: one failed entry carrying its first problem.
             if let Some(d) = f.diagnostics.iter().find(|d| d.is_error()) {

@@ -42,12 +42,36 @@ pub fn is_scenario_file(p: &Path) -> bool {
             .is_some_and(|s| s.to_ascii_lowercase().ends_with(".exclusions"))
 }
 
+/// Whether `p` is a rule test file (`*.tests.yml` or `*.tests.yaml`, see `sigma-kql test`):
+/// a folder walk for rules leaves them out.
+pub fn is_test_file(p: &Path) -> bool {
+    is_yaml(p)
+        && p.file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.to_ascii_lowercase().ends_with(".tests"))
+}
+
+/// Whether a folder walk for rules takes `p`: YAML, and neither a scenario nor a test file.
+pub fn is_rule_file(p: &Path) -> bool {
+    is_yaml(p) && !is_scenario_file(p) && !is_test_file(p)
+}
+
 /// Expands `paths`: files are taken as given (whatever their extension), directories are
 /// walked for YAML rule files (sorted; scenario files left out, see
 /// [`is_scenario_file`]; symlinked directories are not followed, and only links to
 /// regular files are read), `-` is standard input. A file named twice is read once. A folder
 /// without any YAML file is a problem: a mistyped folder must not pass as "0 errors".
 pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<PathProblem>) {
+    collect_with(paths, is_rule_file, ".yml or .yaml file")
+}
+
+/// Expands `paths` like [`collect`], but a folder is walked for the files `keep` accepts, and
+/// `what` names them in the problem of a folder without any.
+pub fn collect_with(
+    paths: &[String],
+    keep: fn(&Path) -> bool,
+    what: &str,
+) -> (Vec<Input>, Vec<PathProblem>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -68,11 +92,11 @@ pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<PathProblem>) {
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
                 let mut found = Vec::new();
-                walk(&path, &mut found, &mut problems);
+                walk(&path, keep, &mut found, &mut problems);
                 if found.is_empty() {
                     problems.push(PathProblem {
                         path: p.clone(),
-                        reason: "the folder holds no .yml or .yaml file".into(),
+                        reason: format!("the folder holds no {what}"),
                     });
                 }
                 found.sort();
@@ -90,7 +114,12 @@ pub fn collect(paths: &[String]) -> (Vec<Input>, Vec<PathProblem>) {
     (inputs, problems)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<PathProblem>) {
+fn walk(
+    dir: &Path,
+    keep: fn(&Path) -> bool,
+    out: &mut Vec<PathBuf>,
+    problems: &mut Vec<PathProblem>,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -105,8 +134,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<PathProblem>) {
         let path = entry.path();
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_dir() {
-            walk(&path, out, problems);
-        } else if is_yaml(&path) && !is_scenario_file(&path) {
+            walk(&path, keep, out, problems);
+        } else if keep(&path) {
             // A link counts when it leads to a regular file (never a device or a pipe).
             let regular = ft.is_file()
                 || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()));

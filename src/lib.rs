@@ -37,6 +37,7 @@ pub mod pipeline;
 pub mod precedence;
 pub mod report;
 pub mod rule;
+pub mod ruletest;
 pub mod source;
 pub mod syntax;
 pub mod text;

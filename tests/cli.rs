@@ -436,3 +436,66 @@ fn convert_output_is_deterministic_and_single_files_check_too() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn rule_tests_of_the_project_pass() {
+    let o = run(&["test", "rules"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("6 tests in 2 file(s): 6 passed, 0 failed, 0 errors\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn rule_tests_report_failures_errors_and_junit_xml() {
+    let dir = temp_dir("junit");
+    let xml_path = dir.join("tests.xml");
+    let xml_arg = xml_path.display().to_string();
+    let o = run(
+        &["test", "tests/fixtures/ruletest", "--junit", &xml_arg],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    for line in [
+        "  ok     whoami alerts\n",
+        "  FAILED wrong count <&>\n         expected 2 alert(s), got 1\n",
+        "         unexpected alert: line 1 (a)\n         missing alert: \"b\"\n",
+        "         labelled alert, no alert: line 1 (missed)\n         labelled benign, alerts: line 2 (fp)\n",
+        "  ERROR  no such file\n",
+        "6 tests in 1 file(s): 2 passed, 3 failed, 1 errors\n",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    let xml = std::fs::read_to_string(&xml_path).expect("JUnit XML written");
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sigma-kql\" tests=\"6\" failures=\"3\" errors=\"1\""));
+    assert_eq!(xml.matches("<testcase ").count(), 6);
+    assert_eq!(xml.matches("<failure ").count(), 3);
+    assert_eq!(xml.matches("<error ").count(), 1);
+    assert!(xml.contains("name=\"wrong count &lt;&amp;&gt;\""));
+    assert!(xml.trim_end().ends_with("</testsuites>"));
+    // A folder without test files is a usage error, and a broken tests file is one error.
+    assert_eq!(
+        run(&["test", "tests/fixtures/kql"], None).status.code(),
+        Some(2)
+    );
+    std::fs::write(dir.join("bad.tests.yml"), "tests: [{name: x}]\n").expect("write");
+    let o = run(
+        &["test", &dir.join("bad.tests.yml").display().to_string()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("ERROR  (tests file)"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_progress_bar_when_not_on_a_terminal() {
+    // 80 files: a batch long enough for a bar on a terminal; here stderr is a pipe.
+    let o = run(&["convert", "tests/fixtures/kql", "-o", "/dev/null"], None);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("loading") && !stderr.contains("converting"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no terminal escapes: {stderr}");
+}

@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{DiagFormat, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
-use crate::check::{Summary, load_inputs};
+use crate::check::Summary;
 use crate::diag::Diagnostic;
 use crate::files;
 use crate::rule::{Condition, Document, DocumentKind};
@@ -69,7 +69,7 @@ struct JsonReport<'a> {
 
 pub(super) fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (inputs, path_problems) = files::collect(&args.paths);
-    let mut loaded = load_inputs(&inputs);
+    let mut loaded = super::progress::load(&inputs);
     if !args.exclusions.is_empty() {
         let pipeline = match super::convert::load_pipeline(&args.pipeline) {
             Ok(p) => p,

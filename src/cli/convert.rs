@@ -8,8 +8,7 @@ use clap::ValueEnum;
 use super::outputs;
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::backend::sentinel;
-use crate::check::load_inputs;
-use crate::convert::{Conversion, ConvertSummary, convert_files};
+use crate::convert::{Conversion, ConvertSummary};
 use crate::files;
 use crate::pipeline::Pipeline;
 
@@ -186,8 +185,8 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
     for p in &path_problems {
         eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
     }
-    let loaded = load_inputs(&inputs);
-    let mut results = convert_files(&loaded, &pipeline, &scenarios);
+    let loaded = super::progress::load(&inputs);
+    let mut results = super::progress::convert(&loaded, &pipeline, &scenarios);
     let mut stale = 0;
     match &args.output {
         Some(path) if outputs::is_dir_output(path) => {

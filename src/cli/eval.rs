@@ -7,11 +7,9 @@ use clap::ValueEnum;
 
 use super::convert::{load_setup, write_atomic};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
-use crate::check::load_inputs;
-use crate::convert::convert_files;
 use crate::eval::input::InputFormat;
 use crate::eval::result::Report;
-use crate::eval::{Events, Mode, Options, evaluate};
+use crate::eval::{Events, Mode, Options, evaluate_with};
 use crate::files;
 use crate::pipeline::Reason;
 use crate::report::{Format, render};
@@ -135,14 +133,18 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     if !path_problems.is_empty() {
         return Ok(EXIT_USAGE);
     }
-    let loaded = load_inputs(&inputs);
-    let conversions = convert_files(&loaded, &pipeline, &scenarios);
+    let loaded = super::progress::load(&inputs);
+    let conversions = super::progress::convert(&loaded, &pipeline, &scenarios);
     let events = Events::read(&args.events, args.input_format);
     let opts = Options {
         mode: args.mode,
         table: args.table.clone(),
     };
-    let report = evaluate(&conversions, &pipeline, &scenarios, &events, &opts);
+    let bar = super::progress::Progress::new(conversions.len() as u64, "evaluating");
+    let report = evaluate_with(&conversions, &pipeline, &scenarios, &events, &opts, &|| {
+        bar.inc()
+    });
+    bar.finish();
     let colour = match args.color.as_str() {
         "always" => true,
         "never" => false,

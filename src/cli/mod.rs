@@ -6,7 +6,9 @@ mod check;
 mod convert;
 mod eval;
 mod outputs;
+mod progress;
 mod sample;
+mod test;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -43,6 +45,12 @@ enum Command {
     /// branches and near misses, for differential tests and as a start for fixtures.
     #[command(after_help = "Example:\n  sigma-kql sample rules/ --per-rule 20 -o rows.jsonl")]
     Sample(sample::SampleArgs),
+    /// Run rule tests (`*.tests.yml` next to the rules): events, exclusions and the alerts
+    /// expected; pass/fail per test, JUnit XML for CI, exit 1 on any failure.
+    #[command(
+        after_help = "Examples:\n  sigma-kql test rules/\n  sigma-kql test rules/ --junit target/rule-tests.xml\n\nFormat of a tests file: see the README (\"sigma-kql test\")."
+    )]
+    Test(test::TestArgs),
 }
 
 /// Output format of diagnostics.
@@ -71,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => convert::run(&args, &mut out),
         Command::Eval(args) => eval::run(&args, &mut out),
         Command::Sample(args) => sample::run(&args, &mut out),
+        Command::Test(args) => test::run(&args, &mut out),
     };
     match result {
         Ok(code) => ExitCode::from(code),

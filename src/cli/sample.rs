@@ -6,8 +6,6 @@ use std::path::PathBuf;
 
 use super::convert::{load_setup, write_atomic};
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::check::load_inputs;
-use crate::convert::convert_files;
 use crate::eval::sample::{Rng, rows};
 use crate::files;
 
@@ -46,7 +44,8 @@ pub(super) fn run(args: &SampleArgs, out: &mut impl Write) -> anyhow::Result<u8>
     if !path_problems.is_empty() {
         return Ok(EXIT_USAGE);
     }
-    let conversions = convert_files(&load_inputs(&inputs), &pipeline, &scenarios);
+    let conversions =
+        super::progress::convert(&super::progress::load(&inputs), &pipeline, &scenarios);
     let mut rng = Rng::new(args.seed);
     let mut text = String::new();
     let mut id = 0i64;

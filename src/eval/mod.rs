@@ -38,7 +38,7 @@ use result::{EventFileSummary, EventsSummary, Report};
 pub use run::label;
 
 /// How events are keyed and which semantics apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Rows keyed by the target's table columns (or ECS names); Kusto semantics.
@@ -217,11 +217,31 @@ pub fn evaluate(
     events: &Events,
     opts: &Options,
 ) -> Report {
+    evaluate_with(conversions, pipeline, scenarios, events, opts, &|| {})
+}
+
+/// [`evaluate`], calling `done` after each rule (for a progress bar).
+pub fn evaluate_with(
+    conversions: &[Conversion],
+    pipeline: &Pipeline,
+    scenarios: &[Scenario],
+    events: &Events,
+    opts: &Options,
+    done: &dyn Fn(),
+) -> Report {
     let (mode, reason) = match opts.mode {
         Some(m) => (m, "given with --mode".to_string()),
         None => detect_mode(&events.events, pipeline),
     };
-    let mut report = run::evaluate(conversions, pipeline, scenarios, events, opts, mode, reason);
+    let mut report = run::evaluate(
+        conversions,
+        pipeline,
+        scenarios,
+        events,
+        opts,
+        (mode, reason),
+        done,
+    );
     if mode == Mode::Raw {
         report.events.unplaced = events
             .events

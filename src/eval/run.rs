@@ -36,11 +36,12 @@ pub fn evaluate(
     scenarios: &[Scenario],
     events: &Events,
     opts: &Options,
-    mode: Mode,
-    mode_reason: String,
+    (mode, mode_reason): (Mode, String),
+    done: &dyn Fn(),
 ) -> Report {
     let mut rules = Vec::new();
     for c in conversions {
+        done();
         match mode {
             Mode::Target => target_rule(c, pipeline, scenarios, events, opts, &mut rules),
             Mode::Raw => raw_rule(c, scenarios, events, &mut rules),
