@@ -149,7 +149,12 @@ pub(super) fn load_setup(
 }
 
 /// Writes `text` to `path` atomically (a temporary file beside it, then a rename).
+/// A path that exists and is not a regular file (a device such as `/dev/null`, a pipe) is
+/// written in place: renaming over it would replace the device.
 pub(super) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::write(path, text);
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
