@@ -46,14 +46,15 @@ fn label_word(l: Option<Label>) -> &'static str {
     }
 }
 
-/// The exclusions (1-based numbers) that suppress an alert.
-fn suppressors(r: &RuleReport, e: &EventRef) -> Vec<usize> {
-    r.exclusions
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| x.suppressed.iter().any(|s| s.index == e.index))
-        .map(|(i, _)| i + 1)
-        .collect()
+/// Per alerting event index, the exclusions (1-based numbers) that suppress it.
+fn suppressors(r: &RuleReport) -> std::collections::HashMap<usize, Vec<usize>> {
+    let mut by: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for (i, x) in r.exclusions.iter().enumerate() {
+        for s in &x.suppressed {
+            by.entry(s.index).or_default().push(i + 1);
+        }
+    }
+    by
 }
 
 fn verdict_word(v: Verdict) -> &'static str {
@@ -128,6 +129,8 @@ fn alert_rows(r: &RuleReport) -> (Vec<String>, Vec<Vec<String>>) {
     let mut head = vec!["line".to_string()];
     head.extend(fields.iter().cloned());
     head.extend(["label".into(), "suppressed by".into(), "event".into()]);
+    let suppressed = suppressors(r);
+    let none = Vec::new();
     let rows = r
         .alerts
         .iter()
@@ -138,7 +141,7 @@ fn alert_rows(r: &RuleReport) -> (Vec<String>, Vec<Vec<String>>) {
                     .iter()
                     .map(|f| a.fields.get(f).map(field_text).unwrap_or_default()),
             );
-            let by = suppressors(r, a);
+            let by = suppressed.get(&a.index).unwrap_or(&none);
             row.push(label_word(a.expect).to_string());
             row.push(if by.is_empty() {
                 "-".to_string()

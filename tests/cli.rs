@@ -496,6 +496,9 @@ fn no_progress_bar_when_not_on_a_terminal() {
     // 80 files: a batch long enough for a bar on a terminal; here stderr is a pipe.
     let o = run(&["check", "tests/fixtures/kql"], None);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(!stderr.contains("loading") && !stderr.contains("converting"), "{stderr}");
+    assert!(
+        !stderr.contains("loading") && !stderr.contains("converting"),
+        "{stderr}"
+    );
     assert!(!stderr.contains('\u{1b}'), "no terminal escapes: {stderr}");
 }

@@ -1066,3 +1066,158 @@ fn rustdesk_seed_scenarios_end_to_end() {
         });
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Regressions from the review of the evaluator.
+
+#[test]
+fn conversions_under_not_are_guarded_and_read_as_tolong_reads() {
+    // A string column read as a number: text that is not a number is null in Kusto, so the
+    // negation needs its guard; `tolong` takes spaces and hexadecimal, not fractions.
+    check(Case {
+        name: "not over tolong of text",
+        detection: "  s: {Image|endswith: '.exe'}\n  f: {CommandLine|gt: 15}\n  condition: s and not f",
+        kql: "not(isnotnull(tolong(ProcessCommandLine)) and tolong(ProcessCommandLine) > 15)",
+        target: vec![
+            (
+                json!({"FolderPath": "a.exe", "ProcessCommandLine": "abc"}),
+                true,
+            ),
+            (
+                json!({"FolderPath": "a.exe", "ProcessCommandLine": " 16"}),
+                false,
+            ),
+            (
+                json!({"FolderPath": "a.exe", "ProcessCommandLine": "0x10"}),
+                false,
+            ),
+            (
+                json!({"FolderPath": "a.exe", "ProcessCommandLine": "16.7"}),
+                true,
+            ),
+        ],
+        raw: vec![
+            (json!({"Image": "a.exe", "CommandLine": "abc"}), true),
+            (json!({"Image": "a.exe", "CommandLine": "16"}), false),
+        ],
+    });
+}
+
+#[test]
+fn paths_and_timestamps_refuse_comparisons_they_cannot_hold() {
+    for (detection, what) in [
+        (
+            "  s: {TargetObject|gt: 5}\n  condition: s",
+            "compared with `>` a number",
+        ),
+        (
+            "  s: {TargetObject: true}\n  condition: s",
+            "not a boolean or a time",
+        ),
+    ] {
+        let rule = format!(
+            "title: r\nlogsource: {{product: windows, category: registry_set}}\ndetection:\n{detection}\n"
+        );
+        let conv = convert(&rule, &[]);
+        assert_eq!(conv[0].status, "error", "{detection}");
+        assert!(
+            conv[0].errors[0].message.contains(what),
+            "{:?}",
+            conv[0].errors
+        );
+    }
+    let conv = convert(
+        &process_rule("  s: {Timestamp|startswith: '2024'}\n  condition: s"),
+        &[],
+    );
+    assert!(
+        conv[0].errors[0]
+            .message
+            .contains("timestamp compared as text"),
+        "{:?}",
+        conv[0].errors
+    );
+}
+
+#[test]
+fn keywords_search_columns_in_target_mode_and_skip_metadata_in_raw_mode() {
+    let rule = process_rule("  k: [mimikatz]\n  condition: k");
+    let rows = [
+        json!({"_table": "DeviceProcessEvents", "FileName": "notepad.exe", "NotAColumn": "mimikatz"}),
+        json!({"_table": "DeviceProcessEvents", "FileName": "mimikatz.exe"}),
+    ];
+    assert_eq!(hits(&report(&rule, &rows, Mode::Target, &[])), [1]);
+    let events = [
+        json!({"EventID": 1, "Image": "notepad.exe", "_name": "not mimikatz"}),
+        json!({"EventID": 1, "Image": "mimikatz.exe"}),
+    ];
+    assert_eq!(hits(&report(&rule, &events, Mode::Raw, &[])), [1]);
+}
+
+#[test]
+fn security_4688_exclusions_are_renamed_too() {
+    let xs = scenarios("- name: mmc children\n  filter: ParentImage endswith \"\\\\mmc.exe\"\n");
+    let events = [
+        json!({"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1,
+               "Image": "C:\\x\\whoami.exe", "ParentImage": "C:\\Windows\\System32\\mmc.exe"}),
+        json!({"Channel": "Security", "EventID": 4688,
+               "NewProcessName": "C:\\x\\whoami.exe", "ParentProcessName": "C:\\Windows\\System32\\mmc.exe"}),
+        json!({"Channel": "Security", "EventID": 4688,
+               "NewProcessName": "C:\\x\\whoami.exe", "ParentProcessName": "C:\\Windows\\explorer.exe"}),
+    ];
+    let r = report(WHOAMI, &events, Mode::Raw, &xs);
+    assert_eq!(r.rules[0].alerts.len(), 3);
+    assert_eq!(hits(&r), [2]);
+}
+
+#[test]
+fn an_empty_list_is_present_but_not_null() {
+    check(Case {
+        name: "exists on []",
+        detection: "  s: {Image|endswith: '.exe', OriginalFileName|exists: true}\n  condition: s",
+        kql: "isnotempty(ProcessVersionInfoOriginalFileName)",
+        target: vec![(
+            json!({"FolderPath": "a.exe", "ProcessVersionInfoOriginalFileName": "a"}),
+            true,
+        )],
+        raw: vec![
+            (json!({"Image": "a.exe", "OriginalFileName": []}), true),
+            (json!({"Image": "a.exe"}), false),
+        ],
+    });
+}
+
+#[test]
+fn ecs_rows_belong_to_the_table_their_category_or_field_sets_say() {
+    let registry = "title: reg\nlogsource: {product: windows, category: registry_set}\ndetection:\n  s: {Image|endswith: '\\x.exe'}\n  condition: s\n";
+    let rows = [
+        json!({"process": {"name": "x.exe", "executable": "C:\\x.exe"}, "host": {"name": "pc1"}, "_expect": "alert"}),
+    ];
+    let r = report(registry, &rows, Mode::Target, &[]);
+    assert_eq!(
+        r.rules[0].status,
+        Status::Skipped,
+        "a process event is not a registry row"
+    );
+    let rows =
+        [json!({"event": {"category": ["registry"]}, "process": {"executable": "C:\\x.exe"}})];
+    let r = report(registry, &rows, Mode::Target, &[]);
+    assert_eq!(r.rules[0].considered, 1);
+}
+
+#[test]
+fn a_condition_list_misses_a_labelled_alert_only_when_every_condition_does() {
+    let rule = process_rule(
+        "  a: {Image|endswith: '\\\\whoami.exe'}\n  b: {Image|endswith: '\\\\net.exe'}\n  condition:\n    - a\n    - b",
+    );
+    let rows = [json!({"FolderPath": "C:\\whoami.exe", "_expect": "alert"})];
+    let r = report(&rule, &rows, Mode::Target, &[]);
+    let missed: usize = r
+        .rules
+        .iter()
+        .filter_map(|x| x.labels.as_ref())
+        .map(|l| l.missed.len())
+        .sum();
+    assert_eq!(missed, 0);
+    assert_eq!(r.summary.missed, 0);
+}

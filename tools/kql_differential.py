@@ -80,6 +80,7 @@ import datetime as dt
 import functools
 import ipaddress
 import json
+import math
 import os
 import re
 import sys
@@ -232,6 +233,9 @@ def parse_timespan(text):
     return -value if neg else value
 
 
+INTEGER_TEXT = re.compile(r"[+-]?[0-9]+\Z")
+
+
 def convert(kind, value):
     """(loaded value, coercion label or None) for a JSON *value* in a column of *kind*.
 
@@ -248,15 +252,33 @@ def convert(kind, value):
     if kind in ("long", "int"):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
+        if isinstance(value, str) and INTEGER_TEXT.match(value.strip()):
+            # Kusto's ingestion reads a JSON string holding a number into a long column.
+            parsed = int(value.strip())
+            if INT64[0] <= parsed <= INT64[1]:
+                return parsed, "string as number"
         if isinstance(value, int) and not isinstance(value, bool) and INT64[0] <= value <= INT64[1]:
             return value, None
         return None, f"{json_type(value)} -> NULL"
     if kind in ("real", "double", "decimal"):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value), None
+        if isinstance(value, str):
+            try:
+                parsed = float(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and math.isfinite(parsed):
+                return parsed, "string as number"
         return None, f"{json_type(value)} -> NULL"
     if kind in ("bool", "boolean"):
-        return (value, None) if isinstance(value, bool) else (None, f"{json_type(value)} -> NULL")
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true", "string as bool"
+        if isinstance(value, int):
+            return value != 0, "number as bool"
+        return None, f"{json_type(value)} -> NULL"
     if kind in ("datetime", "date"):
         parsed = parse_datetime(value) if isinstance(value, str) else None
         return (parsed, None) if parsed is not None else (None, f"{json_type(value)} -> NULL")

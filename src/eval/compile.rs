@@ -30,8 +30,9 @@ enum Node {
     Any(Vec<Node>),
     Not(Box<Node>),
     Leaf(Read, Test),
-    /// A fieldless search over every value of the event.
-    Keyword(Matcher),
+    /// A fieldless search: target mode over the given reads (the table's columns and the
+    /// joined paths the query extends it with), raw mode over every value of the event.
+    Keyword(Matcher, Vec<Read>),
 }
 
 /// How a leaf reads its field.
@@ -199,6 +200,27 @@ enum Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// What `where *` searches: every column of the table, and the joined paths.
+    fn every_column(&self) -> Vec<Read> {
+        let Ctx::Target(q) = self else {
+            return Vec::new();
+        };
+        let mut reads: Vec<Read> = q
+            .table_schema()
+            .map(|t| {
+                t.column_names()
+                    .map(|c| Read::Column(c.to_string(), q.field_type(c)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (name, d) in &q.derived {
+            if !matches!(d, Derived::Json { .. }) {
+                reads.push(self.read(name));
+            }
+        }
+        reads
+    }
+
     fn mode(&self) -> Mode {
         match self {
             Ctx::Target(_) => Mode::Target,
@@ -226,7 +248,7 @@ fn node(e: &Expr, ctx: &Ctx) -> Result<Node, String> {
         Expr::And(v) => Node::All(v.iter().map(|x| node(x, ctx)).collect::<Result<_, _>>()?),
         Expr::Or(v) => Node::Any(v.iter().map(|x| node(x, ctx)).collect::<Result<_, _>>()?),
         Expr::Not(x) => Node::Not(Box::new(node(x, ctx)?)),
-        Expr::Keyword(m) => Node::Keyword(Matcher::new(m, ctx.mode())?),
+        Expr::Keyword(m) => Node::Keyword(Matcher::new(m, ctx.mode())?, ctx.every_column()),
         Expr::Field(p) => leaf(p, ctx)?,
     })
 }
@@ -265,7 +287,7 @@ fn eval(n: &Node, event: &Value, mode: Mode) -> bool {
         Node::All(v) => v.iter().all(|x| eval(x, event, mode)),
         Node::Any(v) => v.iter().any(|x| eval(x, event, mode)),
         Node::Not(x) => !eval(x, event, mode),
-        Node::Keyword(m) => keyword(event, m, mode),
+        Node::Keyword(m, reads) => keyword(event, m, reads, mode),
         Node::Leaf(Read::Raw(field), test) => raw_leaf(event, field, test),
         Node::Leaf(read, test) => target_leaf(event, read, test),
     }
@@ -307,12 +329,17 @@ fn cell<'a>(v: Option<&'a Value>, ty: ColumnType) -> Cell<'a> {
                 .as_i64()
                 .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
                 .map_or(Cell::Null, Cell::Int),
-            Value::String(s) => s.parse().map_or(Cell::Null, Cell::Int),
+            Value::String(s) => s.trim().parse().map_or(Cell::Null, Cell::Int),
             _ => Cell::Null,
         },
         ColumnType::Real => match v {
             Value::Number(n) => n.as_f64().map_or(Cell::Null, Cell::Real),
-            Value::String(s) => s.parse().map_or(Cell::Null, Cell::Real),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map_or(Cell::Null, Cell::Real),
             _ => Cell::Null,
         },
         ColumnType::Bool => match v {
@@ -364,19 +391,25 @@ impl Cell<'_> {
         }
     }
 
-    /// `tolong()` / `todouble()`: a number, or `None` for null.
-    fn number(&self) -> Option<Number> {
+    /// The number the backend's read gives: a numeric column as it is; anything else through
+    /// `tolong()` (`integer`) or `todouble()`; `None` for null.
+    fn number(&self, integer: bool) -> Option<Number> {
         match self {
             Cell::Int(i) => Some(Number::Int(*i)),
             Cell::Real(f) => Some(Number::Float(*f)),
             Cell::Bool(b) => Some(Number::Int(i64::from(*b))),
-            Cell::Str(s) => parse_number(s),
+            Cell::Str(s) => text_number(s, integer),
             Cell::Dynamic(v) => match v {
-                Value::Number(n) => n
+                Value::Number(n) if integer => n
                     .as_i64()
-                    .map(Number::Int)
-                    .or_else(|| n.as_f64().map(Number::Float)),
-                Value::String(s) => parse_number(s),
+                    .or_else(|| {
+                        n.as_f64()
+                            .filter(|f| f.is_finite())
+                            .map(|f| f.trunc() as i64)
+                    })
+                    .map(Number::Int),
+                Value::Number(n) => n.as_f64().map(Number::Float),
+                Value::String(s) => text_number(s, integer),
                 Value::Bool(b) => Some(Number::Int(i64::from(*b))),
                 _ => None,
             },
@@ -384,14 +417,15 @@ impl Cell<'_> {
         }
     }
 
-    /// `tobool()`.
+    /// `tobool()`: `true`/`false` in any case, or an integer (non-zero is true).
     fn boolean(&self) -> Option<bool> {
+        let text = |s: &str| parse_bool(s.trim()).or_else(|| tolong(s).map(|i| i != 0));
         match self {
             Cell::Bool(b) => Some(*b),
             Cell::Int(i) => Some(*i != 0),
-            Cell::Str(s) => parse_bool(s),
+            Cell::Str(s) => text(s),
             Cell::Dynamic(Value::Bool(b)) => Some(*b),
-            Cell::Dynamic(Value::String(s)) => parse_bool(s),
+            Cell::Dynamic(Value::String(s)) => text(s),
             Cell::Dynamic(Value::Number(n)) => n.as_i64().map(|i| i != 0),
             _ => None,
         }
@@ -405,6 +439,32 @@ impl Cell<'_> {
             Cell::Dynamic(Value::String(s)) => DateTime::parse(s),
             _ => None,
         }
+    }
+}
+
+/// `tolong()` of text: an optionally signed decimal integer, or `0x` hexadecimal, spaces
+/// around allowed; anything else (`5.7`, `1e3`, an overflow) is null.
+fn tolong(s: &str) -> Option<i64> {
+    let t = s.trim();
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            i64::from_str_radix(hex, 16).ok()
+        }
+        Some(_) => None,
+        None => t.parse().ok(),
+    }
+}
+
+/// `tolong()` (`integer`) or `todouble()` of text.
+fn text_number(s: &str, integer: bool) -> Option<Number> {
+    if integer {
+        tolong(s).map(Number::Int)
+    } else {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Number::Float)
     }
 }
 
@@ -522,7 +582,9 @@ fn target_leaf(row: &Value, read: &Read, test: &Test) -> bool {
     match test {
         Test::Str(m) => m.is_match(&c.text()),
         Test::NumText(n) => c.text() == n.as_str(),
-        Test::Num(cmp, n) => c.number().is_some_and(|v| compare(*cmp, v, *n)),
+        Test::Num(cmp, n) => c
+            .number(matches!(n, Number::Int(_)))
+            .is_some_and(|v| compare(*cmp, v, *n)),
         Test::BoolText(b) => c.text().eq_ignore_ascii_case(b),
         Test::Bool(b) => c.boolean() == Some(*b),
         Test::IsNull(want) => matches!(c, Cell::Null) == *want,
@@ -572,10 +634,18 @@ fn raw_number(v: &Value) -> Option<Number> {
 }
 
 fn raw_leaf(event: &Value, field: &str, test: &Test) -> bool {
+    match test {
+        // Presence: a field holding `[]` is present (and not null).
+        Test::Null => {
+            let found = lookup::found(event, field);
+            return found.is_empty() || found.iter().any(|v| v.is_null());
+        }
+        Test::Exists(want) => return lookup::found(event, field).is_empty() != *want,
+        _ => {}
+    }
     let values = lookup::values(event, field);
     match test {
-        Test::Null => values.is_empty() || values.iter().any(|v| v.is_null()),
-        Test::Exists(want) => values.is_empty() != *want,
+        Test::Null | Test::Exists(_) => false,
         Test::FieldRef(Read::Raw(other), how, case) => {
             let others = lookup::values(event, other);
             values.iter().filter_map(|v| scalar_text(v)).any(|a| {
@@ -623,8 +693,9 @@ fn raw_value(v: &Value, test: &Test) -> bool {
 }
 
 /// A keyword holds when it holds for any value of the event: in raw mode any scalar at any
-/// depth; in target mode any column (`where * contains`), metadata keys (`_…`) left out.
-fn keyword(event: &Value, m: &Matcher, mode: Mode) -> bool {
+/// depth (metadata keys `_…` left out); in target mode any column of the table or joined path
+/// (`where * contains`).
+fn keyword(event: &Value, m: &Matcher, reads: &[Read], mode: Mode) -> bool {
     fn any_scalar(v: &Value, m: &Matcher) -> bool {
         match v {
             Value::Object(o) => o.values().any(|x| any_scalar(x, m)),
@@ -633,12 +704,12 @@ fn keyword(event: &Value, m: &Matcher, mode: Mode) -> bool {
         }
     }
     match (mode, event) {
-        (Mode::Raw, v) => any_scalar(v, m),
-        (Mode::Target, Value::Object(o)) => o
+        (Mode::Raw, Value::Object(o)) => o
             .iter()
             .filter(|(k, _)| !k.starts_with('_'))
-            .any(|(_, v)| m.is_match(&dynamic_text(v))),
-        (Mode::Target, _) => false,
+            .any(|(_, v)| any_scalar(v, m)),
+        (Mode::Raw, v) => any_scalar(v, m),
+        (Mode::Target, row) => reads.iter().any(|r| m.is_match(&read_cell(row, r).text())),
     }
 }
 

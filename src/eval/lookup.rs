@@ -12,15 +12,26 @@
 
 use serde_json::{Map, Value};
 
-/// The values of `name` in `event` (empty when absent; JSON null is a value).
+/// The values of `name` in `event` (empty when absent; JSON null is a value; an array
+/// stands for its elements).
 pub fn values<'a>(event: &'a Value, name: &str) -> Vec<&'a Value> {
+    find(event, name, true)
+}
+
+/// The values of `name` as found, arrays kept whole: whether the field is present (`[]` is
+/// present, with no element).
+pub fn found<'a>(event: &'a Value, name: &str) -> Vec<&'a Value> {
+    find(event, name, false)
+}
+
+fn find<'a>(event: &'a Value, name: &str, flat: bool) -> Vec<&'a Value> {
     let mut out = Vec::new();
-    walk(event, name, &mut out);
+    walk(event, name, flat, &mut out);
     if !out.is_empty() {
         return out;
     }
     for scope in windows_scopes(event) {
-        walk_scope(scope, name, &mut out);
+        walk_scope(scope, name, flat, &mut out);
         if !out.is_empty() {
             break;
         }
@@ -64,11 +75,11 @@ enum Scope<'a> {
     Winlog(&'a Value),
 }
 
-fn walk_scope<'a>(scope: Scope<'a>, name: &str, out: &mut Vec<&'a Value>) {
+fn walk_scope<'a>(scope: Scope<'a>, name: &str, flat: bool, out: &mut Vec<&'a Value>) {
     match scope {
-        Scope::Plain(v) => walk(v, name, out),
+        Scope::Plain(v) => walk(v, name, flat, out),
         Scope::Data(v) => {
-            walk(v, name, out);
+            walk(v, name, flat, out);
             if out.is_empty()
                 && let Some(items) = v.get("Data").and_then(Value::as_array)
             {
@@ -123,24 +134,28 @@ fn text_node(v: &Value) -> &Value {
     }
 }
 
-fn walk<'a>(v: &'a Value, name: &str, out: &mut Vec<&'a Value>) {
+fn walk<'a>(v: &'a Value, name: &str, flat: bool, out: &mut Vec<&'a Value>) {
     match v {
-        Value::Object(o) => walk_object(o, name, out),
-        Value::Array(items) => items.iter().for_each(|x| walk(x, name, out)),
+        Value::Object(o) => walk_object(o, name, flat, out),
+        Value::Array(items) => items.iter().for_each(|x| walk(x, name, flat, out)),
         _ => {}
     }
 }
 
-fn walk_object<'a>(o: &'a Map<String, Value>, name: &str, out: &mut Vec<&'a Value>) {
+fn walk_object<'a>(o: &'a Map<String, Value>, name: &str, flat: bool, out: &mut Vec<&'a Value>) {
     if let Some(v) = o.get(name) {
-        push_flat(v, out);
+        if flat {
+            push_flat(v, out);
+        } else {
+            out.push(v);
+        }
         return;
     }
     // The longest key prefix first, so `a.b` as a key wins over `a` → `b`.
     let dots: Vec<usize> = name.match_indices('.').map(|(i, _)| i).collect();
     for &i in dots.iter().rev() {
         if let Some(child) = o.get(&name[..i]) {
-            walk(child, &name[i + 1..], out);
+            walk(child, &name[i + 1..], flat, out);
             if !out.is_empty() {
                 return;
             }
@@ -184,6 +199,13 @@ mod tests {
             [r#""1.2.3.4""#, r#""5.6.7.8""#]
         );
         assert_eq!(texts(&e, "tags"), [r#""a""#, r#""b""#]);
+        let empty = json!({"Hashes": []});
+        assert!(values(&empty, "Hashes").is_empty());
+        assert_eq!(
+            found(&empty, "Hashes").len(),
+            1,
+            "present, without elements"
+        );
     }
 
     #[test]

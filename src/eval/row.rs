@@ -133,6 +133,49 @@ pub(crate) fn put(
     true
 }
 
+/// The Defender table an ECS-keyed event belongs to: by its `event.category` (`process`,
+/// `file`, `registry`, `network`, `authentication`, `library`, `driver`), else by the field
+/// sets it uses (`registry.*` → DeviceRegistryEvents, `file.*` → DeviceFileEvents, `dll.*` →
+/// DeviceImageLoadEvents, `destination.*` / `source.*` / `network.*` → DeviceNetworkEvents,
+/// `dns.*` → DeviceEvents), else a process creation (DeviceProcessEvents).
+pub fn ecs_table(event: &Value) -> &'static str {
+    const CATEGORIES: &[(&str, &str)] = &[
+        ("process", "DeviceProcessEvents"),
+        ("file", "DeviceFileEvents"),
+        ("registry", "DeviceRegistryEvents"),
+        ("network", "DeviceNetworkEvents"),
+        ("authentication", "DeviceLogonEvents"),
+        ("library", "DeviceImageLoadEvents"),
+        ("driver", "DeviceEvents"),
+    ];
+    for v in lookup::values(event, "event.category") {
+        if let Some((_, t)) = v
+            .as_str()
+            .and_then(|c| CATEGORIES.iter().find(|(k, _)| k.eq_ignore_ascii_case(c)))
+        {
+            return t;
+        }
+    }
+    const SETS: &[(&str, &str)] = &[
+        ("registry", "DeviceRegistryEvents"),
+        ("file", "DeviceFileEvents"),
+        ("dll", "DeviceImageLoadEvents"),
+        ("destination", "DeviceNetworkEvents"),
+        ("source", "DeviceNetworkEvents"),
+        ("network", "DeviceNetworkEvents"),
+        ("dns", "DeviceEvents"),
+    ];
+    let uses = |set: &str| {
+        event.as_object().is_some_and(|o| {
+            o.keys()
+                .any(|k| k == set || k.starts_with(&format!("{set}.")))
+        })
+    };
+    SETS.iter()
+        .find(|(set, _)| uses(set))
+        .map_or("DeviceProcessEvents", |(_, t)| t)
+}
+
 /// Whether a key names an ECS field (dotted, or a nested object under an ECS field set).
 pub fn is_ecs_key(key: &str, value: &Value) -> bool {
     const SETS: &[&str] = &[

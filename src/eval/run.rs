@@ -42,10 +42,12 @@ pub fn evaluate(
     let mut rules = Vec::new();
     for c in conversions {
         done();
+        let first = rules.len();
         match mode {
             Mode::Target => target_rule(c, pipeline, scenarios, events, opts, &mut rules),
             Mode::Raw => raw_rule(c, scenarios, events, &mut rules),
         }
+        missed_by_the_rule(&mut rules[first..]);
     }
     let summary = summarise(&rules);
     Report {
@@ -151,8 +153,13 @@ fn target_rule(
             let Some(row) = target_row(&e.value, route) else {
                 continue;
             };
-            // A translated row holds only columns, so it fits unless it names another table.
-            if table.is_none_or(|t| logsource::target_fit(t, &row, opts.table.as_deref())) {
+            // An ECS-keyed event names no table: it belongs to the one its category or field
+            // sets say (see `row::ecs_table`), unless it names one.
+            let forced = opts.table.as_deref().or_else(|| {
+                (row_is_translated(&e.value) && logsource::row_table(&e.value).is_none())
+                    .then(|| row::ecs_table(&e.value))
+            });
+            if table.is_none_or(|t| logsource::target_fit(t, &row, forced)) {
                 rows.push((e, row));
             }
         }
@@ -177,6 +184,23 @@ fn target_rule(
             }
         }
         out.push(report);
+    }
+}
+
+/// A rule with a condition list alerts when any condition does: an event labelled `alert` is
+/// missed only when every condition misses it.
+fn missed_by_the_rule(conditions: &mut [RuleReport]) {
+    if conditions.len() < 2 {
+        return;
+    }
+    let alerted: std::collections::HashSet<usize> = conditions
+        .iter()
+        .flat_map(|r| r.alerts.iter().map(|e| e.index))
+        .collect();
+    for r in conditions {
+        if let Some(l) = &mut r.labels {
+            l.missed.retain(|e| !alerted.contains(&e.index));
+        }
     }
 }
 
@@ -248,8 +272,9 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
         // Events whose source names some fields otherwise (Security 4688) get the rule with
         // those fields renamed.
         let mut rows: Vec<(&Event, Cow<Value>)> = Vec::new();
-        // Per source with its own names, the rule renamed, compiled once; per row, which.
-        let mut renamed: Vec<(&Source, Program)> = Vec::new();
+        // Per source with its own names, the rule and its exclusions renamed, compiled once;
+        // per row, which.
+        let mut renamed: Vec<(&Source, Program, Vec<Option<Program>>)> = Vec::new();
         let mut which: Vec<Option<usize>> = Vec::new();
         for e in &events.events {
             let source = match logsource::raw_fit(&rule.logsource, &EventOrigin::of(&e.value)) {
@@ -258,11 +283,15 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
                 RawFit::Yes(Some(source)) => Some(source),
             };
             let slot = source.and_then(|source| {
-                if let Some(at) = renamed.iter().position(|(s, _)| std::ptr::eq(*s, source)) {
+                if let Some(at) = renamed.iter().position(|(s, ..)| std::ptr::eq(*s, source)) {
                     return Some(at);
                 }
                 let p = Program::raw(&rename(&cond.expr, &source.fields)).ok()?;
-                renamed.push((source, p));
+                let xs = applying
+                    .iter()
+                    .map(|s| Program::raw(&rename(&s.expr, &source.fields)).ok())
+                    .collect();
+                renamed.push((source, p, xs));
                 Some(renamed.len() - 1)
             });
             rows.push((e, Cow::Borrowed(&e.value)));
@@ -281,7 +310,7 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
             &mut report,
             &program,
             &Renamed {
-                programs: renamed.into_iter().map(|(_, p)| p).collect(),
+                programs: renamed.into_iter().map(|(_, p, xs)| (p, xs)).collect(),
                 which,
             },
             &exclusions,
@@ -296,8 +325,31 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
 /// The rule compiled with the field names of other event sources (Security 4688), and which
 /// one each row takes (`None`: the rule as written).
 struct Renamed {
-    programs: Vec<Program>,
+    /// The rule and each exclusion, renamed.
+    programs: Vec<(Program, Vec<Option<Program>>)>,
     which: Vec<Option<usize>>,
+}
+
+impl Renamed {
+    /// The rule's program for row `i`.
+    fn rule<'a>(&'a self, i: usize, default: &'a Program) -> &'a Program {
+        self.slot(i).map_or(default, |(p, _)| p)
+    }
+
+    /// Exclusion `k`'s program for row `i`.
+    fn exclusion<'a>(&'a self, i: usize, k: usize, default: &'a Program) -> &'a Program {
+        self.slot(i)
+            .and_then(|(_, xs)| xs.get(k).and_then(Option::as_ref))
+            .unwrap_or(default)
+    }
+
+    fn slot(&self, i: usize) -> Option<&(Program, Vec<Option<Program>>)> {
+        self.which
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|k| self.programs.get(k))
+    }
 }
 
 /// `e` with field names renamed.
@@ -364,13 +416,7 @@ fn run_with(
     let event_ref = |e: &Event, row: &Value| event_ref(e, row, mode, label_of(e));
     let mut alert_rows: Vec<usize> = Vec::new();
     for (i, (_, row)) in rows.iter().enumerate() {
-        let p = renamed
-            .which
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|k| renamed.programs.get(k))
-            .unwrap_or(program);
+        let p = renamed.rule(i, program);
         if p.matches(row) {
             alert_rows.push(i);
         }
@@ -381,7 +427,7 @@ fn run_with(
         .collect();
     let mut suppressed_any = vec![false; alert_rows.len()];
     let labelled = rows.iter().any(|(e, _)| label_of(e).is_some());
-    for x in exclusions {
+    for (k, x) in exclusions.iter().enumerate() {
         let mut xr = ExclusionReport {
             name: x.name.to_string(),
             matched: 0,
@@ -402,7 +448,11 @@ fn run_with(
                 continue;
             }
         };
-        let hits: Vec<bool> = rows.iter().map(|(_, row)| program.matches(row)).collect();
+        let hits: Vec<bool> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (_, row))| renamed.exclusion(i, k, program).matches(row))
+            .collect();
         xr.matched = hits.iter().filter(|h| **h).count();
         for (k, &i) in alert_rows.iter().enumerate() {
             if hits[i] {

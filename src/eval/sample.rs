@@ -228,8 +228,19 @@ impl Gen<'_> {
             Op::Str(m) => Value::String(text_for(m, want, rng)),
             Op::Num(cmp, n) => {
                 let x = number_for(*cmp, *n, want, rng);
-                match ty {
-                    ColumnType::String => Value::String(x.to_string()),
+                // The number's other spellings: text that is not a number, spaces, hexadecimal,
+                // a fraction, numeric text in a numeric column (Kusto ingests it as a number).
+                let text = match (x, rng.below(8)) {
+                    (_, 0) => "not a number".to_string(),
+                    (Number::Int(i), 1) => format!(" {i}"),
+                    (Number::Int(i), 2) if i >= 0 => format!("0x{i:x}"),
+                    (Number::Int(i), 3) => format!("{i}.7"),
+                    (x, _) => x.to_string(),
+                };
+                match (ty, rng.below(4)) {
+                    (ColumnType::String, _) => Value::String(text),
+                    (_, 0) => Value::String(x.to_string()),
+                    (_, 1) if matches!(x, Number::Int(_)) => Value::from(x.as_f64() + 0.5),
                     _ => match x {
                         Number::Int(i) => Value::from(i),
                         Number::Float(f) => Value::from(f),

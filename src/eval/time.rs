@@ -79,14 +79,19 @@ impl DateTime {
             }
             hour = digits(rest.get(1..)?, 2)?;
             minute = digits(rest.get(4..)?, 2)?;
-            let second = digits(rest.get(7..)?, 2)?;
-            if rest.get(3) != Some(&b':') || rest.get(6) != Some(&b':') {
+            if rest.get(3) != Some(&b':') || hour > 23 || minute > 59 {
                 return None;
             }
-            if hour > 23 || minute > 59 || second > 60 {
-                return None;
-            }
-            rest = rest.get(9..)?;
+            // Seconds are optional (`10:00Z`).
+            rest = if rest.get(6) == Some(&b':') {
+                let second = digits(rest.get(7..)?, 2)?;
+                if second > 60 {
+                    return None;
+                }
+                rest.get(9..)?
+            } else {
+                rest.get(6..)?
+            };
             if rest.first() == Some(&b'.') {
                 let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
                 if n == 0 {

@@ -240,7 +240,7 @@ impl MappedQuery {
     /// number (`tolong`, `todouble`).
     pub fn number_as_text(&self, field: &str, cmp: CmpOp) -> bool {
         match self.derived.get(field) {
-            Some(Derived::Join { .. } | Derived::FilePath { .. }) => true,
+            Some(Derived::Join { .. } | Derived::FilePath { .. }) => cmp == CmpOp::Eq,
             Some(Derived::Json { .. }) => false,
             None => self.field_type(field) == ColumnType::String && cmp == CmpOp::Eq,
         }

@@ -396,9 +396,11 @@ impl Renderer<'_> {
     }
 
     /// Under `not`, a null makes Kusto's predicate null and the row disappear, where Sigma's
-    /// (two-valued) negation is true: such predicates get `isnotnull(…) and` first.
+    /// (two-valued) negation is true: such predicates get `isnotnull(…) and` first. A value
+    /// is null when its column can be, or when it is read through a conversion (`tolong(F)`
+    /// of text that is not a number).
     fn guard(&self, name: &str, read: &str, pred: String, neg: bool) -> String {
-        if neg && self.nullable(name) {
+        if neg && (self.nullable(name) || read.ends_with(')')) {
             format!("(isnotnull({read}) and {pred})")
         } else {
             pred
@@ -407,6 +409,36 @@ impl Renderer<'_> {
 
     fn leaf(&self, p: &FieldPred, neg: bool) -> Result<String, ConvertError> {
         let name = &p.field;
+        let path = matches!(
+            self.q.derived.get(name),
+            Some(Derived::Join { .. } | Derived::FilePath { .. })
+        );
+        let refuse = |what: &str| {
+            Err(ConvertError::new(
+                Reason::UnsupportedValue,
+                format!(
+                    "`{name}` {what}: the field is text on this table, so it cannot be compared so"
+                ),
+            )
+            .about(name))
+        };
+        match &p.op {
+            Op::Num(cmp, _) if path && *cmp != CmpOp::Eq => {
+                return refuse(&format!(
+                    "is a path compared with `{}` a number",
+                    cmp.symbol()
+                ));
+            }
+            Op::Bool(_) | Op::TimePart(..) if path => {
+                return refuse("is a path, not a boolean or a time");
+            }
+            Op::Str(_) | Op::FieldRef(_) if self.q.field_type(name) == ColumnType::DateTime => {
+                return refuse(
+                    "is a timestamp compared as text (use the |minute … |year modifiers)",
+                );
+            }
+            _ => {}
+        }
         match &p.op {
             Op::Str(m) => {
                 let f = self.field(name, As::Text)?;
