@@ -288,6 +288,7 @@ fn run_case(
     let opts = Options {
         mode: case.mode.or(spec.mode),
         table: None,
+        threads: None,
     };
     let report = evaluate(&conversions, pipeline, &scenarios, &events, &opts);
     if let Some(r) = report.rules.iter().find(|r| r.status != Status::Evaluated) {

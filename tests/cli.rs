@@ -502,3 +502,37 @@ fn no_progress_bar_when_not_on_a_terminal() {
     );
     assert!(!stderr.contains('\u{1b}'), "no terminal escapes: {stderr}");
 }
+
+#[test]
+fn eval_output_is_the_same_on_one_thread_and_two() {
+    let dir = temp_dir("threads");
+    let rows = dir.join("rows.jsonl");
+    let rows_arg = rows.display().to_string();
+    let o = run(
+        &["sample", "tests/fixtures/kql", "rules", "-o", &rows_arg],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let report = |threads: &str| {
+        let o = run(
+            &[
+                "eval",
+                "tests/fixtures/kql",
+                "rules",
+                "--events",
+                &rows_arg,
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ],
+            None,
+        );
+        assert!(o.status.code().is_some_and(|c| c <= 1));
+        o.stdout
+    };
+    let one = report("1");
+    assert!(one.len() > 10_000, "a report with many alerts");
+    assert_eq!(one, report("2"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

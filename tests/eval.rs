@@ -38,7 +38,7 @@ fn report(rule: &str, events: &[Value], mode: Mode, scenarios: &[Scenario]) -> R
     let conv = convert(rule, scenarios);
     let opts = Options {
         mode: Some(mode),
-        table: None,
+        ..Options::default()
     };
     evaluate(&conv, &pipeline(), scenarios, &events, &opts)
 }
@@ -728,16 +728,7 @@ const WHOAMI: &str = "title: whoami\nid: 5a6f0e8e-1111-4c3a-9b1e-000000000002\nl
 fn raw_hits(events_text: &str) -> (Vec<usize>, Report) {
     let events = Events::parse("e.json", events_text, InputFormat::Auto);
     let conv = convert(WHOAMI, &[]);
-    let r = evaluate(
-        &conv,
-        &pipeline(),
-        &[],
-        &events,
-        &Options {
-            mode: None,
-            table: None,
-        },
-    );
+    let r = evaluate(&conv, &pipeline(), &[], &events, &Options::default());
     (hits(&r), r)
 }
 

@@ -69,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(e.line >= 1 && e.line <= lines, "{e} outside the text");
         }
         for mode in [None, Some(Mode::Target), Some(Mode::Raw)] {
-            let r = evaluate(conv, p, x, &events, &Options { mode, table: None });
+            let r = evaluate(conv, p, x, &events, &Options { mode, ..Options::default() });
             for f in [Format::Text, Format::Json, Format::Markdown] {
                 std::hint::black_box(render(&r, f, true));
             }

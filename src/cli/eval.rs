@@ -59,6 +59,9 @@ pub struct EvalArgs {
     /// Target mode: the table every row belongs to (else `_table`, `Type`, or the columns).
     #[arg(long, value_name = "TABLE")]
     table: Option<String>,
+    /// Threads to evaluate rules on (default: all cores); the report is the same for any.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
     /// Exit with 1 when this happens (comma-separated or repeated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
     fail_on: Vec<FailOn>,
@@ -139,6 +142,7 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let opts = Options {
         mode: args.mode,
         table: args.table.clone(),
+        threads: args.threads.and_then(|n| usize::try_from(n).ok()),
     };
     let bar = super::progress::Progress::new(conversions.len() as u64, "evaluating");
     let report = evaluate_with(&conversions, &pipeline, &scenarios, &events, &opts, &|| {

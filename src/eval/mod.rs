@@ -64,6 +64,8 @@ pub struct Options {
     pub mode: Option<Mode>,
     /// Target mode: the table every row belongs to (rows may also say it with `_table`).
     pub table: Option<String>,
+    /// Threads to evaluate rules on (all cores when `None`); the report is the same.
+    pub threads: Option<usize>,
 }
 
 /// Events read from files, with what was read.
@@ -220,6 +222,19 @@ pub fn evaluate(
     evaluate_with(conversions, pipeline, scenarios, events, opts, &|| {})
 }
 
+/// Runs `f` on `threads` threads (all cores when `None`).
+fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
+    match threads.map(|n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+    }) {
+        Some(Ok(pool)) => pool.install(f),
+        // A pool that cannot start: the global one.
+        _ => f(),
+    }
+}
+
 /// [`evaluate`], calling `done` after each rule (for a progress bar).
 pub fn evaluate_with(
     conversions: &[Conversion],
@@ -227,21 +242,23 @@ pub fn evaluate_with(
     scenarios: &[Scenario],
     events: &Events,
     opts: &Options,
-    done: &dyn Fn(),
+    done: &(dyn Fn() + Sync),
 ) -> Report {
     let (mode, reason) = match opts.mode {
         Some(m) => (m, "given with --mode".to_string()),
         None => detect_mode(&events.events, pipeline),
     };
-    let mut report = run::evaluate(
-        conversions,
-        pipeline,
-        scenarios,
-        events,
-        opts,
-        (mode, reason),
-        done,
-    );
+    let mut report = on_threads(opts.threads, || {
+        run::evaluate(
+            conversions,
+            pipeline,
+            scenarios,
+            events,
+            opts,
+            (mode, reason),
+            done,
+        )
+    });
     if mode == Mode::Raw {
         report.events.unplaced = events
             .events

@@ -37,18 +37,28 @@ pub fn evaluate(
     events: &Events,
     opts: &Options,
     (mode, mode_reason): (Mode, String),
-    done: &dyn Fn(),
+    done: &(dyn Fn() + Sync),
 ) -> Report {
-    let mut rules = Vec::new();
-    for c in conversions {
-        done();
-        let first = rules.len();
-        match mode {
-            Mode::Target => target_rule(c, pipeline, scenarios, events, opts, &mut rules),
-            Mode::Raw => raw_rule(c, scenarios, events, &mut rules),
-        }
-        missed_by_the_rule(&mut rules[first..]);
-    }
+    use rayon::prelude::*;
+    // What each event says about itself, worked out once for all rules.
+    let facts = Facts::of(events, conversions, mode, opts);
+    // Rules are independent: evaluated on all cores, collected in input order.
+    let per_rule: Vec<Vec<RuleReport>> = conversions
+        .par_iter()
+        .map(|c| {
+            let mut reports = Vec::new();
+            match mode {
+                Mode::Target => {
+                    target_rule(c, pipeline, scenarios, events, &facts, opts, &mut reports)
+                }
+                Mode::Raw => raw_rule(c, scenarios, events, &facts, &mut reports),
+            }
+            missed_by_the_rule(&mut reports);
+            done();
+            reports
+        })
+        .collect();
+    let rules: Vec<RuleReport> = per_rule.into_iter().flatten().collect();
     let summary = summarise(&rules);
     Report {
         schema: SCHEMA,
@@ -99,11 +109,56 @@ fn conversion_error(c: &Conversion) -> String {
     format!("not converted: {}", msgs.join("; "))
 }
 
+/// Per event, worked out once: whether it is ECS-keyed, where a raw event comes from, and per
+/// table whether a column-keyed row fits it.
+struct Facts {
+    ecs: Vec<bool>,
+    origin: Vec<EventOrigin>,
+    fits: std::collections::HashMap<String, Vec<bool>>,
+}
+
+impl Facts {
+    fn of(events: &Events, conversions: &[Conversion], mode: Mode, opts: &Options) -> Facts {
+        use rayon::prelude::*;
+        let ecs: Vec<bool> = events
+            .events
+            .par_iter()
+            .map(|e| row_is_translated(&e.value))
+            .collect();
+        let origin = match mode {
+            Mode::Raw => events
+                .events
+                .par_iter()
+                .map(|e| EventOrigin::of(&e.value))
+                .collect(),
+            Mode::Target => Vec::new(),
+        };
+        let mut fits = std::collections::HashMap::new();
+        if mode == Mode::Target {
+            for q in conversions.iter().flat_map(|c| &c.mapped) {
+                if fits.contains_key(&q.table) {
+                    continue;
+                }
+                let Some(t) = q.table_schema() else { continue };
+                let v: Vec<bool> = events
+                    .events
+                    .par_iter()
+                    .map(|e| logsource::target_fit(t, &e.value, opts.table.as_deref()))
+                    .collect();
+                fits.insert(q.table.clone(), v);
+            }
+        }
+        Facts { ecs, origin, fits }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn target_rule(
     c: &Conversion,
     pipeline: &Pipeline,
     scenarios: &[Scenario],
     events: &Events,
+    facts: &Facts,
     opts: &Options,
     out: &mut Vec<RuleReport>,
 ) {
@@ -148,8 +203,20 @@ fn target_rule(
             })
             .collect();
         let table = q.table_schema();
+        let fits = facts.fits.get(&q.table);
         let mut rows: Vec<(&Event, Cow<Value>)> = Vec::new();
-        for e in &events.events {
+        for (i, e) in events.events.iter().enumerate() {
+            if !facts.ecs.get(i).copied().unwrap_or(false) {
+                // A column-keyed row: its fit with the table is known.
+                if fits
+                    .and_then(|f| f.get(i))
+                    .copied()
+                    .unwrap_or(table.is_none())
+                {
+                    rows.push((e, Cow::Borrowed(&e.value)));
+                }
+                continue;
+            }
             let Some(row) = target_row(&e.value, route) else {
                 continue;
             };
@@ -238,7 +305,13 @@ fn columns_of(q: &MappedQuery, e: &Expr) -> Vec<String> {
     out
 }
 
-fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut Vec<RuleReport>) {
+fn raw_rule(
+    c: &Conversion,
+    scenarios: &[Scenario],
+    events: &Events,
+    facts: &Facts,
+    out: &mut Vec<RuleReport>,
+) {
     let Some(rule) = &c.rule else {
         out.push(failed(c, 1, conversion_error(c)));
         return;
@@ -276,8 +349,8 @@ fn raw_rule(c: &Conversion, scenarios: &[Scenario], events: &Events, out: &mut V
         // per row, which.
         let mut renamed: Vec<(&Source, Program, Vec<Option<Program>>)> = Vec::new();
         let mut which: Vec<Option<usize>> = Vec::new();
-        for e in &events.events {
-            let source = match logsource::raw_fit(&rule.logsource, &EventOrigin::of(&e.value)) {
+        for (e, origin) in events.events.iter().zip(&facts.origin) {
+            let source = match logsource::raw_fit(&rule.logsource, origin) {
                 RawFit::No => continue,
                 RawFit::Unknown | RawFit::Yes(None) => None,
                 RawFit::Yes(Some(source)) => Some(source),
