@@ -1212,3 +1212,43 @@ fn a_condition_list_misses_a_labelled_alert_only_when_every_condition_does() {
     assert_eq!(missed, 0);
     assert_eq!(r.summary.missed, 0);
 }
+
+#[test]
+fn csv_exports_are_read_and_typed_by_the_schema() {
+    let path = root().join("tests/fixtures/events/defender_export.csv");
+    let events = Events::read(&[&path], InputFormat::Auto);
+    assert_eq!(events.summary.files[0].format, "csv");
+    assert_eq!(events.events.len(), 3);
+    // Quoted cells keep commas, doubled quotes and line breaks; lines are where rows start.
+    assert_eq!(
+        events.events[0].value["ProcessCommandLine"],
+        "whoami /all, /fo \"csv\""
+    );
+    assert_eq!(
+        events.events[1].value["ProcessCommandLine"],
+        "cmd.exe /c \"echo\ntwo lines\""
+    );
+    assert_eq!(
+        events.events.iter().map(|e| e.line).collect::<Vec<_>>(),
+        [2, 3, 5]
+    );
+    let errors: Vec<String> = events
+        .summary
+        .errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains(":6:1: 11 cells where the header names 10"),
+        "{errors:?}"
+    );
+    // Text cells are typed by the table: ProcessId compares as a number; an empty cell of a
+    // number column is null.
+    let rule =
+        process_rule("  s: {Image|endswith: '\\\\whoami.exe', ProcessId|gt: 4000}\n  condition: s");
+    let conv = convert(&rule, &[]);
+    let r = evaluate(&conv, &pipeline(), &[], &events, &Options::default());
+    assert_eq!(r.mode, Mode::Target);
+    assert_eq!(hits(&r), [0]);
+}

@@ -33,6 +33,9 @@ pub enum InputFormat {
     Lines,
     /// Objects one after another, pretty-printed or not (`evtx_dump`'s `Record N` lines skipped).
     Concatenated,
+    /// CSV with a header row of field names (Defender's advanced hunting export): every cell is
+    /// text, typed by the table's schema in target mode; an empty cell is the empty string.
+    Csv,
 }
 
 impl InputFormat {
@@ -44,6 +47,7 @@ impl InputFormat {
             InputFormat::Object => "object",
             InputFormat::Lines => "lines",
             InputFormat::Concatenated => "concatenated",
+            InputFormat::Csv => "csv",
         }
     }
 }
@@ -127,9 +131,17 @@ pub fn parse_events(file: &str, text: &str, format: InputFormat, first_index: us
         InputFormat::Auto => detect(&text),
         forced => forced,
     };
+    if format == InputFormat::Csv {
+        let (events, errors) = csv_events(file, &text, first_index);
+        return EventFile {
+            events,
+            errors,
+            format,
+        };
+    }
     match format {
         _ if text.trim_matches(WS).is_empty() => {}
-        InputFormat::Auto => {}
+        InputFormat::Auto | InputFormat::Csv => {}
         InputFormat::Array => reader.array(),
         InputFormat::Object => reader.values(true),
         InputFormat::Lines => reader.lines(),
@@ -178,6 +190,13 @@ pub fn read_events(path: &Path, format: InputFormat, first_index: usize) -> Even
         let limit = MAX_SIZE >> 30;
         return failed((1, 1), format!("larger than {limit} GiB; split the file"));
     }
+    let csv_file = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let format = match format {
+        InputFormat::Auto if csv_file => InputFormat::Csv,
+        f => f,
+    };
     match std::str::from_utf8(&bytes) {
         Ok(text) => parse_events(&name, text, format, first_index),
         Err(_) if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) => failed(
@@ -197,11 +216,84 @@ pub fn read_events(path: &Path, format: InputFormat, first_index: usize) -> Even
     }
 }
 
+/// CSV rows as events: the header row names the fields; each later row is one event of text
+/// cells. A row with another number of cells is an error at its line, and the rest is read.
+fn csv_events(file: &str, text: &str, first_index: usize) -> (Vec<Event>, Vec<InputError>) {
+    let file_arc: Arc<str> = Arc::from(file);
+    let mut events = Vec::new();
+    let mut errors = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let error = |line: u64, message: String| InputError {
+        file: file.to_string(),
+        line: usize::try_from(line).unwrap_or(usize::MAX).max(1),
+        column: 1,
+        message,
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            errors.push(error(
+                1,
+                format!("not a CSV header row ({e}); the first line must name the fields"),
+            ));
+            return (events, errors);
+        }
+    };
+    if headers.iter().any(str::is_empty) {
+        errors.push(error(
+            1,
+            "the header row has an empty field name; name every column".into(),
+        ));
+        return (events, errors);
+    }
+    for record in reader.records() {
+        match record {
+            Ok(r) => {
+                let line = r.position().map_or(0, csv::Position::line);
+                let mut obj = serde_json::Map::new();
+                for (k, v) in headers.iter().zip(r.iter()) {
+                    obj.entry(k.to_string())
+                        .or_insert_with(|| Value::String(v.to_string()));
+                }
+                events.push(Event {
+                    value: Value::Object(obj),
+                    file: file_arc.clone(),
+                    line: usize::try_from(line).unwrap_or(usize::MAX).max(1),
+                    index: first_index + events.len(),
+                });
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                let what = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => {
+                        format!(
+                            "{len} cells where the header names {expected_len}; fix the row or remove it"
+                        )
+                    }
+                    _ => format!("not valid CSV ({e}); fix the row or remove it"),
+                };
+                errors.push(error(line, what));
+            }
+        }
+    }
+    (events, errors)
+}
+
 /// The layout of non-empty `text` (see [`parse_events`]).
 fn detect(text: &str) -> InputFormat {
     match text.trim_start_matches(WS).chars().next() {
         None => return InputFormat::Auto,
         Some('[') => return InputFormat::Array,
+        Some('{') => {}
+        // JSON events start with `{` or `[`: anything else with a header line is CSV.
+        Some(_) if text.lines().next().is_some_and(|l| l.contains(',')) => {
+            return InputFormat::Csv;
+        }
         Some(_) => {}
     }
     let parses = |s: &str| serde_json::from_str::<IgnoredAny>(s).is_ok();
