@@ -322,6 +322,7 @@ pub fn sentinel_arm_resources(
             && let Some(o) = v.as_object_mut()
         {
             let text: Vec<String> = warnings.iter().map(|w| crate::text::one_line(w)).collect();
+            // Starts with `w`, so ARM never reads it as a `[…]` expression.
             o.insert(
                 "comments".into(),
                 serde_json::Value::String(format!("warning: {}", text.join("; warning: "))),

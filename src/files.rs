@@ -56,6 +56,28 @@ pub fn is_rule_file(p: &Path) -> bool {
     is_yaml(p) && !is_scenario_file(p) && !is_test_file(p)
 }
 
+/// A path spelled one way whatever way it was given (`./rules/x.yml`, `rules//x.yml` and an
+/// absolute path under the working folder are all `rules/x.yml`), so that what is derived
+/// from it (file headers, Sentinel ids of rules without a UUID) does not depend on spelling.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut p: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if p.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = p.strip_prefix(&cwd)
+        && !rel.as_os_str().is_empty()
+    {
+        p = rel.to_path_buf();
+    }
+    if p.as_os_str().is_empty() {
+        path.to_path_buf()
+    } else {
+        p
+    }
+}
+
 /// Expands `paths`: files are taken as given (whatever their extension), directories are
 /// walked for YAML rule files (sorted; scenario files left out, see
 /// [`is_scenario_file`]; symlinked directories are not followed, and only links to
@@ -78,7 +100,7 @@ pub fn collect_with(
     let mut add = |inputs: &mut Vec<Input>, path: PathBuf| {
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if seen.insert(key) {
-            inputs.push(Input::File(path));
+            inputs.push(Input::File(normalize(&path)));
         }
     };
     for p in paths {

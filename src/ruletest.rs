@@ -40,6 +40,7 @@ struct TestsFile {
     #[serde(default)]
     exclusions: Vec<String>,
     mode: Option<Mode>,
+    table: Option<String>,
     tests: Vec<TestCase>,
 }
 
@@ -50,6 +51,7 @@ struct TestCase {
     events: EventsSpec,
     exclusions: Option<Vec<String>>,
     mode: Option<Mode>,
+    table: Option<String>,
     expect: Expect,
 }
 
@@ -183,11 +185,21 @@ pub fn run_file(path: &Path, pipeline: &Pipeline) -> SuiteResult {
                 .unwrap_or_else(|| shown.clone());
             return file_error(
                 &shown,
-                format!("{place}: {e}; see `sigma-kql test --help` for the format"),
+                format!(
+                    "{place}: {}; the README's `sigma-kql test` section has the format",
+                    explain(&e)
+                ),
                 started,
             );
         }
     };
+    if spec.tests.is_empty() {
+        return file_error(
+            &shown,
+            format!("{shown}: `tests:` is empty: add a test or remove the file"),
+            started,
+        );
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let rule_path = match &spec.rule {
         Some(r) => dir.join(r),
@@ -218,6 +230,17 @@ pub fn run_file(path: &Path, pipeline: &Pipeline) -> SuiteResult {
         return file_error(
             &shown,
             format!("rule {} does not load: {}", rule_path.display(), d.message),
+            started,
+        );
+    }
+    if !rule_file
+        .documents
+        .iter()
+        .any(|d| matches!(d.document, Some(crate::rule::Document::Rule(_))))
+    {
+        return file_error(
+            &shown,
+            format!("{} holds no detection rule to test", rule_path.display()),
             started,
         );
     }
@@ -287,7 +310,7 @@ fn run_case(
     let conversions = convert_files(std::slice::from_ref(rule_file), pipeline, &scenarios);
     let opts = Options {
         mode: case.mode.or(spec.mode),
-        table: None,
+        table: case.table.clone().or_else(|| spec.table.clone()),
         threads: None,
     };
     let report = evaluate(&conversions, pipeline, &scenarios, &events, &opts);
@@ -301,7 +324,7 @@ fn run_case(
             )),
         };
     }
-    judge(&case.expect, &report)
+    judge(&case.expect, &report, &events)
 }
 
 fn describe(e: &EventRef) -> String {
@@ -312,7 +335,7 @@ fn describe(e: &EventRef) -> String {
 }
 
 /// Compares a report with the expectation.
-fn judge(expect: &Expect, report: &Report) -> Outcome {
+fn judge(expect: &Expect, report: &Report, events: &Events) -> Outcome {
     let mut remaining: Vec<&EventRef> = Vec::new();
     for r in &report.rules {
         for e in &r.remaining {
@@ -331,6 +354,21 @@ fn judge(expect: &Expect, report: &Report) -> Outcome {
             }
         }
         Some(AlertsSpec::Events(keys)) => {
+            // A `_name` must say which event it means.
+            for k in keys {
+                if let EventKey::Name(n) = k {
+                    let named = events
+                        .events
+                        .iter()
+                        .filter(|e| e.value.get("_name").and_then(Value::as_str) == Some(n))
+                        .count();
+                    if named > 1 {
+                        return Outcome::Error(format!(
+                            "{named} events are named {n:?}: give each event its own `_name`"
+                        ));
+                    }
+                }
+            }
             let matches = |e: &EventRef, k: &EventKey| match k {
                 EventKey::Line(l) => e.line == *l,
                 EventKey::Name(n) => e.name.as_deref() == Some(n.as_str()),
@@ -386,6 +424,23 @@ fn judge(expect: &Expect, report: &Report) -> Outcome {
     }
 }
 
+/// A YAML error of the tests file in words a user knows (serde's untagged enums say only
+/// "did not match any variant"), without the place, which the caller prints.
+fn explain(e: &serde_yaml::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    let path = msg.split(": ").next().unwrap_or("").to_string();
+    if msg.contains("untagged enum AlertsSpec") {
+        format!("{path}: `alerts` is a number, or a list of line numbers and `_name`s")
+    } else if msg.contains("untagged enum EventsSpec") {
+        format!("{path}: `events` is an events file name, or a list of event objects")
+    } else if msg.contains("untagged enum EventKey") {
+        format!("{path}: an expected alert is a line number or a `_name`")
+    } else {
+        msg
+    }
+}
+
 /// Escapes text for XML.
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -396,8 +451,9 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // XML 1.0 cannot hold other control characters, even escaped.
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{FFFD}'),
+            // Characters XML 1.0 cannot hold, even escaped.
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

@@ -536,3 +536,148 @@ fn eval_output_is_the_same_on_one_thread_and_two() {
     assert_eq!(one, report("2"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn outputs_do_not_depend_on_how_paths_are_spelled_or_which_rules_fail() {
+    let dir = temp_dir("naming");
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("dir");
+    }
+    let rule = |title: &str, field: &str| {
+        format!(
+            "title: {title}\nlogsource: {{product: windows, category: process_creation}}\ndetection:\n  s: {{{field}: '\\x.exe'}}\n  condition: s\n"
+        )
+    };
+    std::fs::write(dir.join("a/x.yml"), rule("A", "Image|endswith")).expect("write");
+    std::fs::write(dir.join("b/x.yml"), rule("B", "Image|endswith")).expect("write");
+    let out = dir.join("out/");
+    let out_arg = format!("{}/", out.display());
+    let rules = dir.display().to_string();
+    let args = |input: &str| {
+        vec![
+            "convert".to_string(),
+            input.to_string(),
+            "-f".into(),
+            "sentinel-arm".into(),
+            "-o".into(),
+            out_arg.clone(),
+        ]
+    };
+    let run_s = |a: Vec<String>| run(&a.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert_eq!(run_s(args(&rules)).status.code(), Some(0));
+    let names: Vec<String> = snapshot_dir(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names.len(), 2);
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("x-") && n.ends_with(".json")),
+        "{names:?}"
+    );
+    // Spelled another way, the outputs are the same.
+    let mut check = args(&format!("{rules}/./"));
+    check.push("--check".into());
+    let o = run_s(check.clone());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // A failing rule does not move its neighbour into its file: only its own file is reported
+    // (no rule generates it now), the other one is current.
+    std::fs::write(dir.join("a/x.yml"), rule("A", "Image|nonsense")).expect("write");
+    let o = run_s(check);
+    assert_eq!(o.status.code(), Some(1));
+    let report = stdout(&o);
+    assert_eq!(report.matches("extra: ").count(), 1, "{report}");
+    assert!(
+        !report.contains("stale: ") && !report.contains("missing: "),
+        "{report}"
+    );
+    // Outputs never overwrite the rules being converted.
+    std::fs::write(dir.join("a/x.yml"), rule("A", "Image|endswith")).expect("write");
+    let a_dir = format!("{}/", dir.join("a").display());
+    let yaml = dir.join("a/y.yaml");
+    std::fs::write(&yaml, rule("Y", "Image|endswith")).expect("write");
+    let o = run(
+        &["convert", &a_dir, "-f", "sentinel-rule", "-o", &a_dir],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a rule being converted"));
+    assert!(
+        std::fs::read_to_string(&yaml)
+            .expect("kept")
+            .starts_with("title: Y")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn arm_templates_escape_brackets_and_respect_arm_limits() {
+    let dir = temp_dir("arm");
+    let rule = |i: usize, title: &str| {
+        format!(
+            "title: \"{title}\"\nid: 00000000-0000-4000-8000-{i:012}\nlogsource: {{product: windows, category: process_creation}}\ndetection:\n  s: {{Image|endswith: '\\x{i}.exe'}}\n  condition: s\n"
+        )
+    };
+    std::fs::write(dir.join("one.yml"), rule(1, "[concat('a', 'b')] rule")).expect("write");
+    let one = dir.join("one.yml").display().to_string();
+    let o = run(&["convert", &one, "-f", "sentinel-arm"], None);
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let p = &t["resources"][0]["properties"];
+    assert_eq!(p["displayName"], "[[concat('a', 'b')] rule");
+    assert!(
+        p.get("templateVersion").is_none(),
+        "no template version without a template name"
+    );
+    let many: Vec<String> = (0..801).map(|i| rule(i, "r")).collect();
+    std::fs::write(dir.join("many.yml"), many.join("---\n")).expect("write");
+    let many = dir.join("many.yml").display().to_string();
+    let o = run(&["convert", &many, "-f", "sentinel-arm"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("over ARM's limits"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rule_tests_that_cannot_say_anything_are_errors() {
+    let dir = temp_dir("vacuous");
+    std::fs::copy(
+        root().join("tests/fixtures/ruletest/whoami.yml"),
+        dir.join("whoami.yml"),
+    )
+    .expect("copy");
+    std::fs::write(dir.join("empty.tests.yml"), "rule: whoami.yml\ntests: []\n").expect("write");
+    std::fs::write(
+        dir.join("filter.yml"),
+        "title: f\nlogsource: {product: windows}\nfilter:\n  rules: [x]\n  selection: {User: a}\n  condition: not selection\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("filter.tests.yml"),
+        "tests: [{name: t, events: [{A: 1}], expect: {alerts: 0}}]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("twins.tests.yml"),
+        "rule: whoami.yml\ntests:\n  - name: t\n    events: [{_name: x, FolderPath: 'C:\\whoami.exe'}, {_name: x, FolderPath: 'C:\\cmd.exe'}]\n    expect: {alerts: [x]}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("bad.tests.yml"),
+        "rule: whoami.yml\ntests:\n  - name: u\n    events: [{A: 1}]\n    expect: {alerts: {a: 1}}\n",
+    )
+    .expect("write");
+    let o = run(&["test", &dir.display().to_string()], None);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("`tests:` is empty"), "{text}");
+    assert!(text.contains("holds no detection rule"), "{text}");
+    assert!(text.contains("2 events are named \"x\""), "{text}");
+    assert!(
+        text.contains("`alerts` is a number, or a list of line numbers and `_name`s"),
+        "{text}"
+    );
+    assert!(!text.contains("untagged"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

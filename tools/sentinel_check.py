@@ -76,6 +76,8 @@ def problems(rule):
     f, p = minutes(rule["queryFrequency"]), minutes(rule["queryPeriod"])
     if f is None or p is None or not (5 <= f <= 20160 and 5 <= p <= 20160) or p < f:
         out.append(f"schedule {rule['queryFrequency']}/{rule['queryPeriod']}")
+    elif p >= 2880 and f < 60:
+        out.append(f"a period of 2 days or more with a frequency under 1h: {rule['queryFrequency']}/{rule['queryPeriod']}")
     if rule["triggerOperator"] not in OPERATORS:
         out.append(f"trigger operator {rule['triggerOperator']!r}")
     if not 0 <= int(rule["triggerThreshold"]) <= 10000:

@@ -63,6 +63,13 @@ impl Schedule {
                 duration_text(frequency)
             ));
         }
+        if period >= 2 * 24 * 60 && frequency < 60 {
+            return Err(format!(
+                "a query period of {} needs a query frequency of at least 1h (Sentinel's rule for periods of 2 days or more), not {}",
+                duration_text(period),
+                duration_text(frequency)
+            ));
+        }
         if threshold > 10_000 {
             return Err(format!(
                 "the trigger threshold {threshold} is above Sentinel's maximum of 10000"
@@ -144,6 +151,14 @@ pub fn arm_resource(rule: &AnalyticRule, schedule: &Schedule) -> serde_json::Val
         }
     }
     let id = &rule.id;
+    // ARM evaluates a string in brackets as an expression: `[[` keeps a leading `[` literal.
+    let text = |s: &str| {
+        if s.starts_with('[') {
+            format!("[{s}")
+        } else {
+            s.to_string()
+        }
+    };
     json!({
         "id": format!("[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'), '/alertRules/{id}')]"),
         "name": format!("[concat(parameters('workspace'), '/Microsoft.SecurityInsights/{id}')]"),
@@ -151,11 +166,11 @@ pub fn arm_resource(rule: &AnalyticRule, schedule: &Schedule) -> serde_json::Val
         "kind": "Scheduled",
         "apiVersion": ARM_API_VERSION,
         "properties": {
-            "displayName": rule.name,
-            "description": rule.description,
+            "displayName": text(&rule.name),
+            "description": text(&rule.description),
             "severity": rule.severity,
             "enabled": true,
-            "query": rule.query,
+            "query": text(&rule.query),
             "queryFrequency": duration_iso(schedule.frequency),
             "queryPeriod": duration_iso(schedule.period),
             "triggerOperator": "GreaterThan",
@@ -178,8 +193,7 @@ pub fn arm_resource(rule: &AnalyticRule, schedule: &Schedule) -> serde_json::Val
                     "groupByAlertDetails": [],
                     "groupByCustomDetails": []
                 }
-            },
-            "templateVersion": rule.version
+            }
         }
     })
 }
@@ -457,7 +471,8 @@ pub fn analytic_rule(
         // The Sigma id when there is one (not a UUID), else the title in its file.
         let key = match meta.id.as_deref() {
             Some(id) => id.to_string(),
-            None => format!("{}@{}", meta.title, src.path),
+            // `/` whatever the platform writes, so that a checkout on Windows keeps the ids.
+            None => format!("{}@{}", meta.title, src.path.replace('\\', "/")),
         };
         derived_uuid(&format!("{key}#{}", src.condition))
     });
@@ -663,11 +678,17 @@ mod tests {
 
     #[test]
     fn schedules_within_sentinel_limits() {
-        assert!(Schedule::new(5, 20160, 0).is_ok());
+        assert!(Schedule::new(5, 2879, 0).is_ok());
         assert!(Schedule::new(4, 60, 0).unwrap_err().contains("5m to 14d"));
         assert!(Schedule::new(60, 20161, 0).unwrap_err().contains("14d"));
         assert!(Schedule::new(120, 60, 0).unwrap_err().contains("shorter"));
         assert!(Schedule::new(60, 60, 10_001).unwrap_err().contains("10000"));
+        assert!(
+            Schedule::new(30, 2 * 24 * 60, 0)
+                .unwrap_err()
+                .contains("at least 1h")
+        );
+        assert!(Schedule::new(60, 14 * 24 * 60, 0).is_ok());
     }
 
     #[test]

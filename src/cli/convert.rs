@@ -149,10 +149,17 @@ pub(super) fn load_setup(
 }
 
 /// Writes `text` to `path` atomically (a temporary file beside it, then a rename).
-/// A path that exists and is not a regular file (a device such as `/dev/null`, a pipe) is
-/// written in place: renaming over it would replace the device.
+/// Writes `text` to `path` atomically: a new temporary file beside it (created exclusively,
+/// so no link can redirect it), the old file's permissions, then a rename. A path that exists
+/// and is not a regular file (a device such as `/dev/null`, a pipe) is written in place:
+/// renaming over it would replace the device.
 pub(super) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+    use std::io::Write as _;
+    let old = std::fs::symlink_metadata(path).ok();
+    if old
+        .as_ref()
+        .is_some_and(|m| !m.is_file() && !m.is_dir() && !m.file_type().is_symlink())
+    {
         return std::fs::write(path, text);
     }
     let dir = path
@@ -163,11 +170,39 @@ pub(super) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(
+            ".{name}.{}.{nanos}.{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .and_then(|()| match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => std::fs::set_permissions(&tmp, m.permissions()),
+            _ => Ok(()),
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    })
+    }
+    written
 }
 
 pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8> {
@@ -196,7 +231,30 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
     match &args.output {
         Some(path) if outputs::is_dir_output(path) => {
             let files = outputs::per_rule(&mut results, args.format, &schedule)?;
-            let extra = outputs::extra_files(path, outputs::extension(args.format), &files);
+            // Never write over a rule being converted (`-o rules/` with `.yaml` rules).
+            let rule_files: std::collections::HashSet<PathBuf> = inputs
+                .iter()
+                .filter_map(|i| match i {
+                    files::Input::File(p) => std::fs::canonicalize(p).ok(),
+                    files::Input::Stdin => None,
+                })
+                .collect();
+            let clash = files
+                .iter()
+                .map(|(n, _)| path.join(n))
+                .find(|p| std::fs::canonicalize(p).is_ok_and(|c| rule_files.contains(&c)));
+            if let Some(p) = clash {
+                eprintln!(
+                    "sigma-kql: {} is a rule being converted; write the outputs to another folder",
+                    p.display()
+                );
+                return Ok(EXIT_USAGE);
+            }
+            let extra: Vec<PathBuf> =
+                outputs::extra_files(path, outputs::extension(args.format), &files)
+                    .into_iter()
+                    .filter(|p| !std::fs::canonicalize(p).is_ok_and(|c| rule_files.contains(&c)))
+                    .collect();
             if args.check {
                 let on_disk: Vec<(PathBuf, String)> =
                     files.into_iter().map(|(n, t)| (path.join(n), t)).collect();
@@ -266,9 +324,12 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
         }
     }
     eprintln!("{}", summary.line());
+    // `--check` answers whether the files are current; conversion failures are reported above.
     Ok(if !path_problems.is_empty() {
         EXIT_USAGE
-    } else if summary.failed > 0 || stale > 0 {
+    } else if args.check {
+        if stale > 0 { EXIT_ERRORS } else { EXIT_OK }
+    } else if summary.failed > 0 {
         EXIT_ERRORS
     } else {
         EXIT_OK

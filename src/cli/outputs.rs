@@ -25,6 +25,10 @@ pub fn is_dir_output(path: &Path) -> bool {
     path.is_dir() || path.to_string_lossy().ends_with(['/', '\\'])
 }
 
+/// ARM's limits for one deployment template.
+const ARM_MAX_RESOURCES: usize = 800;
+const ARM_MAX_BYTES: usize = 4 << 20;
+
 /// The whole output as one text.
 pub fn single(
     results: &mut [Conversion],
@@ -39,12 +43,21 @@ pub fn single(
             .map(|(_, t)| t)
             .collect::<Vec<_>>()
             .join("---\n"),
-        Format::SentinelArm => sentinel::arm_template(
-            sentinel_arm_resources(results, schedule)
+        Format::SentinelArm => {
+            let resources: Vec<serde_json::Value> = sentinel_arm_resources(results, schedule)
                 .into_iter()
                 .map(|(_, v)| v)
-                .collect(),
-        ),
+                .collect();
+            let n = resources.len();
+            let text = sentinel::arm_template(resources);
+            if n > ARM_MAX_RESOURCES || text.len() > ARM_MAX_BYTES {
+                anyhow::bail!(
+                    "{n} rules make a {} KB ARM template, over ARM's limits of {ARM_MAX_RESOURCES} resources and 4 MB per template: write one template per rule with `-o DIR/`",
+                    text.len() / 1024
+                );
+            }
+            text
+        }
     })
 }
 
@@ -76,25 +89,57 @@ pub fn per_rule(
         ),
     };
     texts.sort_by_key(|(i, _)| *i);
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    let mut out = Vec::with_capacity(texts.len());
-    for (i, text) in texts {
-        let stem = Path::new(&results[i].path)
+    let names = file_names(results, extension(format));
+    Ok(texts
+        .into_iter()
+        .map(|(i, text)| (names[i].clone(), text))
+        .collect())
+}
+
+/// A file name per conversion that depends only on the rule's file and its place in it, never
+/// on which other rules are converted or in what order: the file's stem; `-N` for the N-th
+/// rule of a file holding several; and, where rule files in different folders share a stem
+/// (compared without case), a hash of the path.
+fn file_names(results: &[Conversion], ext: &str) -> Vec<String> {
+    use std::collections::{BTreeMap, HashMap};
+    let mut docs: HashMap<&str, usize> = HashMap::new();
+    for r in results {
+        *docs.entry(r.path.as_str()).or_default() += 1;
+    }
+    let base = |r: &Conversion| {
+        let stem = Path::new(&r.path)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .filter(|s| !s.is_empty() && s != "-")
             .unwrap_or_else(|| "stdin".to_string());
-        let ext = extension(format);
-        let mut name = format!("{stem}.{ext}");
-        let mut n = 2;
-        while used.contains(&name) {
-            name = format!("{stem}-{n}.{ext}");
-            n += 1;
+        if docs.get(r.path.as_str()).copied().unwrap_or(0) > 1 {
+            format!("{stem}-{}", r.index + 1)
+        } else {
+            stem
         }
-        used.insert(name.clone());
-        out.push((name, text));
+    };
+    let mut paths_by_base: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for r in results {
+        paths_by_base
+            .entry(base(r).to_lowercase())
+            .or_default()
+            .insert(r.path.as_str());
     }
-    Ok(out)
+    results
+        .iter()
+        .map(|r| {
+            let b = base(r);
+            let shared = paths_by_base
+                .get(&b.to_lowercase())
+                .is_some_and(|s| s.len() > 1);
+            if shared {
+                let hash = sentinel::derived_uuid(&r.path.replace('\\', "/"));
+                format!("{b}-{}.{ext}", &hash[..8])
+            } else {
+                format!("{b}.{ext}")
+            }
+        })
+        .collect()
 }
 
 /// Items of the same conversion joined into one text.
@@ -161,10 +206,14 @@ pub fn check(files: &[(PathBuf, String)], extra: &[PathBuf]) -> (String, usize) 
                     report.push_str(&diff(&shown, &old, new));
                 }
             }
-            Err(_) => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 stale += 1;
                 report.push_str(&format!("missing: {shown}\n"));
                 report.push_str(&diff(&shown, "", new));
+            }
+            Err(e) => {
+                stale += 1;
+                report.push_str(&format!("unreadable: {shown}: {e}\n"));
             }
         }
     }
