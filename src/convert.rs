@@ -141,7 +141,7 @@ pub fn convert_files_with(
     files: &[LoadedFile],
     pipeline: &Pipeline,
     scenarios: &[Scenario],
-    done: &dyn Fn(),
+    done: &(dyn Fn() + Sync),
 ) -> Vec<Conversion> {
     let filters: Vec<&Filter> = files
         .iter()
@@ -151,36 +151,52 @@ pub fn convert_files_with(
             _ => None,
         })
         .collect();
+    use rayon::prelude::*;
+    // Files are converted on all cores; the results keep the input order.
+    let per_file: Vec<Vec<Conversion>> = files
+        .par_iter()
+        .map(|f| {
+            let out = convert_file(f, pipeline, &filters, scenarios);
+            done();
+            out
+        })
+        .collect();
+    per_file.into_iter().flatten().collect()
+}
+
+fn convert_file(
+    f: &LoadedFile,
+    pipeline: &Pipeline,
+    filters: &[&Filter],
+    scenarios: &[Scenario],
+) -> Vec<Conversion> {
     let mut out = Vec::new();
-    for f in files {
-        done();
-        if f.documents.is_empty() {
-            // An unreadable or empty file: one failed entry carrying its first problem.
-            if let Some(d) = f.diagnostics.iter().find(|d| d.is_error()) {
-                out.push(failed(&f.path, 0, None, &f.path, rule_error(d)));
-            }
+    if f.documents.is_empty() {
+        // An unreadable or empty file: one failed entry carrying its first problem.
+        if let Some(d) = f.diagnostics.iter().find(|d| d.is_error()) {
+            out.push(failed(&f.path, 0, None, &f.path, rule_error(d)));
+        }
+        return out;
+    }
+    for d in &f.documents {
+        if d.kind == DocumentKind::Filter && d.document.is_none() {
+            // A broken filter is not applied: say so, rather than convert the rules it
+            // names as if it did not exist.
+            let first = d.diagnostics.iter().find(|x| x.is_error());
+            let mut e = first.map(rule_error).unwrap_or_else(|| {
+                ConvertError::new(Reason::RuleError, "the filter did not load")
+            });
+            e.message = format!(
+                "this Sigma filter was not applied to the rules it names: {}",
+                e.message
+            );
+            out.push(failed(&f.path, d.index, d.id.clone(), &d.label, e));
             continue;
         }
-        for d in &f.documents {
-            if d.kind == DocumentKind::Filter && d.document.is_none() {
-                // A broken filter is not applied: say so, rather than convert the rules it
-                // names as if it did not exist.
-                let first = d.diagnostics.iter().find(|x| x.is_error());
-                let mut e = first.map(rule_error).unwrap_or_else(|| {
-                    ConvertError::new(Reason::RuleError, "the filter did not load")
-                });
-                e.message = format!(
-                    "this Sigma filter was not applied to the rules it names: {}",
-                    e.message
-                );
-                out.push(failed(&f.path, d.index, d.id.clone(), &d.label, e));
-                continue;
-            }
-            if d.kind != DocumentKind::Rule {
-                continue;
-            }
-            out.push(convert_document(&f.path, d, pipeline, &filters, scenarios));
+        if d.kind != DocumentKind::Rule {
+            continue;
         }
+        out.push(convert_document(&f.path, d, pipeline, filters, scenarios));
     }
     out
 }
