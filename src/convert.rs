@@ -183,9 +183,9 @@ fn convert_file(
             // A broken filter is not applied: say so, rather than convert the rules it
             // names as if it did not exist.
             let first = d.diagnostics.iter().find(|x| x.is_error());
-            let mut e = first.map(rule_error).unwrap_or_else(|| {
-                ConvertError::new(Reason::RuleError, "the filter did not load")
-            });
+            let mut e = first
+                .map(rule_error)
+                .unwrap_or_else(|| ConvertError::new(Reason::RuleError, "the filter did not load"));
             e.message = format!(
                 "this Sigma filter was not applied to the rules it names: {}",
                 e.message

@@ -10,7 +10,6 @@ use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::eval::input::InputFormat;
 use crate::eval::result::Report;
 use crate::eval::{Events, Mode, Options, evaluate_with};
-use crate::files;
 use crate::pipeline::Reason;
 use crate::report::{Format, render};
 
@@ -129,13 +128,10 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let (inputs, path_problems) = files::collect(&args.paths);
-    for p in &path_problems {
-        eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
-    }
-    if !path_problems.is_empty() {
-        return Ok(EXIT_USAGE);
-    }
+    let inputs = match super::rule_inputs(&args.paths) {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
     let loaded = super::progress::load(&inputs);
     let conversions = super::progress::convert(&loaded, &pipeline, &scenarios);
     let events = Events::read(&args.events, args.input_format);

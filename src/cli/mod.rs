@@ -92,6 +92,20 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The rule files of `paths` (folders walked), or the usage exit code after printing each
+/// path that cannot be used.
+fn rule_inputs(paths: &[String]) -> Result<Vec<crate::files::Input>, u8> {
+    let (inputs, problems) = crate::files::collect(paths);
+    for p in &problems {
+        eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
+    }
+    if problems.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(EXIT_USAGE)
+    }
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()

@@ -4,10 +4,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::EXIT_OK;
 use super::convert::{load_setup, write_atomic};
-use super::{EXIT_OK, EXIT_USAGE};
 use crate::eval::sample::{Rng, rows};
-use crate::files;
 
 /// Arguments of `sample`.
 #[derive(Debug, clap::Args)]
@@ -37,13 +36,10 @@ pub(super) fn run(args: &SampleArgs, out: &mut impl Write) -> anyhow::Result<u8>
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let (inputs, path_problems) = files::collect(&args.paths);
-    for p in &path_problems {
-        eprintln!("error[path]: cannot use {}: {}", p.path, p.reason);
-    }
-    if !path_problems.is_empty() {
-        return Ok(EXIT_USAGE);
-    }
+    let inputs = match super::rule_inputs(&args.paths) {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
     let conversions =
         super::progress::convert(&super::progress::load(&inputs), &pipeline, &scenarios);
     let mut rng = Rng::new(args.seed);

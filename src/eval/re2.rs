@@ -37,16 +37,20 @@ pub fn ascii_classes(pattern: &str) -> String {
     out
 }
 
+/// A Perl class replaced by its ASCII class (`\D` → `[^0-9]`); a bracketed class also works
+/// nested inside a bracket.
+fn perl_edit(c: &ast::ClassPerl) -> (usize, usize, String) {
+    let caret = if c.negated { "^" } else { "" };
+    (
+        c.span.start.offset,
+        c.span.end.offset,
+        format!("[{caret}{}]", ascii_body(&c.kind)),
+    )
+}
+
 fn collect(tree: &Ast, edits: &mut Vec<(usize, usize, String)>) {
     match tree {
-        Ast::ClassPerl(c) => {
-            let caret = if c.negated { "^" } else { "" };
-            edits.push((
-                c.span.start.offset,
-                c.span.end.offset,
-                format!("[{caret}{}]", ascii_body(&c.kind)),
-            ));
-        }
+        Ast::ClassPerl(c) => edits.push(perl_edit(c)),
         Ast::Assertion(a) => {
             let text = match a.kind {
                 ast::AssertionKind::WordBoundary => r"(?-u:\b)",
@@ -77,14 +81,7 @@ fn collect_set(set: &ClassSet, edits: &mut Vec<(usize, usize, String)>) {
 fn collect_item(item: &ClassSetItem, edits: &mut Vec<(usize, usize, String)>) {
     match item {
         // Inside a bracket a nested class keeps the set's meaning: `[\d.]` → `[[0-9].]`.
-        ClassSetItem::Perl(c) => {
-            let caret = if c.negated { "^" } else { "" };
-            edits.push((
-                c.span.start.offset,
-                c.span.end.offset,
-                format!("[{caret}{}]", ascii_body(&c.kind)),
-            ));
-        }
+        ClassSetItem::Perl(c) => edits.push(perl_edit(c)),
         ClassSetItem::Bracketed(b) => collect_set(&b.kind, edits),
         ClassSetItem::Union(u) => u.items.iter().for_each(|i| collect_item(i, edits)),
         ClassSetItem::Empty(_)
