@@ -1252,3 +1252,25 @@ fn csv_exports_are_read_and_typed_by_the_schema() {
     assert_eq!(r.mode, Mode::Target);
     assert_eq!(hits(&r), [0]);
 }
+
+#[test]
+fn many_substrings_of_one_field_fold_as_kusto_does() {
+    // Four or more `contains` on one field share one automaton in target mode: the same
+    // meaning, A-Z folded, other letters not.
+    check(Case {
+        name: "contains list",
+        detection: "  s: {CommandLine|contains: [alpha, beta, gamma, 'É']}\n  condition: s",
+        kql: r#"    or ProcessCommandLine contains "gamma""#,
+        target: vec![
+            (json!({"ProcessCommandLine": "x GAMMA y"}), true),
+            (json!({"ProcessCommandLine": "xÉy"}), true),
+            (json!({"ProcessCommandLine": "é"}), false),
+            (json!({"ProcessCommandLine": "alph"}), false),
+            (json!({}), false),
+        ],
+        raw: vec![
+            (json!({"CommandLine": "BETA"}), true),
+            (json!({"CommandLine": "é"}), true),
+        ],
+    });
+}

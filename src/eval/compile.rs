@@ -30,6 +30,9 @@ enum Node {
     Any(Vec<Node>),
     Not(Box<Node>),
     Leaf(Read, Test),
+    /// Target mode: any of many substrings of one field (an `or` of `contains` on it), in one
+    /// pass, folded as Kusto folds (A-Z) when case-insensitive.
+    AnyContains(Read, aho_corasick::AhoCorasick),
     /// A fieldless search: target mode over the given reads (the table's columns and the
     /// joined paths the query extends it with), raw mode over every value of the event.
     Keyword(Matcher, Vec<Read>),
@@ -246,11 +249,73 @@ impl Ctx<'_> {
 fn node(e: &Expr, ctx: &Ctx) -> Result<Node, String> {
     Ok(match e {
         Expr::And(v) => Node::All(v.iter().map(|x| node(x, ctx)).collect::<Result<_, _>>()?),
-        Expr::Or(v) => Node::Any(v.iter().map(|x| node(x, ctx)).collect::<Result<_, _>>()?),
+        Expr::Or(v) => any_of(v, ctx)?,
         Expr::Not(x) => Node::Not(Box::new(node(x, ctx)?)),
         Expr::Keyword(m) => Node::Keyword(Matcher::new(m, ctx.mode())?, ctx.every_column()),
         Expr::Field(p) => leaf(p, ctx)?,
     })
+}
+
+/// At least this many `contains` on one field in one `or` share one automaton.
+const MANY: usize = 4;
+
+/// An `or`: in target mode, the `contains` tests on one field (same case) become one
+/// automaton; the rest are compiled one by one. The order of an `or` does not matter.
+fn any_of(v: &[Expr], ctx: &Ctx) -> Result<Node, String> {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(&str, bool), Vec<&str>> = BTreeMap::new();
+    if matches!(ctx, Ctx::Target(_)) {
+        for e in v {
+            if let Expr::Field(FieldPred {
+                field,
+                op:
+                    Op::Str(StrMatch::Text {
+                        how: TextOp::Contains,
+                        value,
+                        case,
+                    }),
+            }) = e
+                && !value.is_empty()
+            {
+                groups
+                    .entry((field.as_str(), *case == Case::Insensitive))
+                    .or_default()
+                    .push(value);
+            }
+        }
+        groups.retain(|_, needles| needles.len() >= MANY);
+    }
+    let mut out = Vec::with_capacity(v.len());
+    for e in v {
+        let grouped = match e {
+            Expr::Field(FieldPred {
+                field,
+                op:
+                    Op::Str(StrMatch::Text {
+                        how: TextOp::Contains,
+                        value,
+                        case,
+                    }),
+            }) => {
+                !value.is_empty()
+                    && groups.contains_key(&(field.as_str(), *case == Case::Insensitive))
+            }
+            _ => false,
+        };
+        if !grouped {
+            out.push(node(e, ctx)?);
+        }
+    }
+    for ((field, insensitive), needles) in groups {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(insensitive)
+            .build(needles)
+            .map_err(|e| {
+                format!("the `contains` values of `{field}` do not fit one automaton: {e}")
+            })?;
+        out.push(Node::AnyContains(ctx.read(field), ac));
+    }
+    Ok(Node::Any(out))
 }
 
 fn leaf(p: &FieldPred, ctx: &Ctx) -> Result<Node, String> {
@@ -288,6 +353,7 @@ fn eval(n: &Node, event: &Value, mode: Mode) -> bool {
         Node::Any(v) => v.iter().any(|x| eval(x, event, mode)),
         Node::Not(x) => !eval(x, event, mode),
         Node::Keyword(m, reads) => keyword(event, m, reads, mode),
+        Node::AnyContains(read, ac) => ac.is_match(read_cell(event, read).text().as_ref()),
         Node::Leaf(Read::Raw(field), test) => raw_leaf(event, field, test),
         Node::Leaf(read, test) => target_leaf(event, read, test),
     }
