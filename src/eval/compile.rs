@@ -259,50 +259,39 @@ fn node(e: &Expr, ctx: &Ctx) -> Result<Node, String> {
 /// At least this many `contains` on one field in one `or` share one automaton.
 const MANY: usize = 4;
 
+/// A non-empty `contains` test: its field and whether it folds case (the automaton's group),
+/// and its value.
+fn contains_test(e: &Expr) -> Option<((&str, bool), &str)> {
+    match e {
+        Expr::Field(FieldPred {
+            field,
+            op:
+                Op::Str(StrMatch::Text {
+                    how: TextOp::Contains,
+                    value,
+                    case,
+                }),
+        }) if !value.is_empty() => {
+            Some(((field.as_str(), *case == Case::Insensitive), value.as_str()))
+        }
+        _ => None,
+    }
+}
+
 /// An `or`: in target mode, the `contains` tests on one field (same case) become one
 /// automaton; the rest are compiled one by one. The order of an `or` does not matter.
 fn any_of(v: &[Expr], ctx: &Ctx) -> Result<Node, String> {
     use std::collections::BTreeMap;
     let mut groups: BTreeMap<(&str, bool), Vec<&str>> = BTreeMap::new();
     if matches!(ctx, Ctx::Target(_)) {
-        for e in v {
-            if let Expr::Field(FieldPred {
-                field,
-                op:
-                    Op::Str(StrMatch::Text {
-                        how: TextOp::Contains,
-                        value,
-                        case,
-                    }),
-            }) = e
-                && !value.is_empty()
-            {
-                groups
-                    .entry((field.as_str(), *case == Case::Insensitive))
-                    .or_default()
-                    .push(value);
-            }
+        for (key, value) in v.iter().filter_map(contains_test) {
+            groups.entry(key).or_default().push(value);
         }
         groups.retain(|_, needles| needles.len() >= MANY);
     }
     let mut out = Vec::with_capacity(v.len());
     for e in v {
-        let grouped = match e {
-            Expr::Field(FieldPred {
-                field,
-                op:
-                    Op::Str(StrMatch::Text {
-                        how: TextOp::Contains,
-                        value,
-                        case,
-                    }),
-            }) => {
-                !value.is_empty()
-                    && groups.contains_key(&(field.as_str(), *case == Case::Insensitive))
-            }
-            _ => false,
-        };
-        if !grouped {
+        if !contains_test(e).is_some_and(|(key, _)| groups.contains_key(&key)) {
             out.push(node(e, ctx)?);
         }
     }
