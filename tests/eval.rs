@@ -1274,3 +1274,34 @@ fn many_substrings_of_one_field_fold_as_kusto_does() {
         ],
     });
 }
+
+#[test]
+fn value_lists_run_together_with_the_same_meaning() {
+    check(Case {
+        name: "endswith list",
+        detection: "  s: {Image|endswith: ['\\a.exe', '\\b.exe', '\\c.exe', '\\d.exe']}\n  condition: s",
+        kql: r#"FolderPath endswith @"\b.exe""#,
+        target: vec![
+            (json!({"FolderPath": "C:\\X\\B.EXE"}), true),
+            (json!({"FolderPath": "C:\\X\\B.EXE.bak"}), false),
+        ],
+        raw: vec![
+            (json!({"Image": ["x", "C:\\D.exe"]}), true),
+            (json!({"Image": "C:\\e.exe"}), false),
+        ],
+    });
+    check(Case {
+        name: "equality list",
+        detection: "  s: {CommandLine: [alpha, beta, gamma, 'É']}\n  condition: s",
+        kql: r#"ProcessCommandLine in~ ("alpha", "beta", "gamma", "É")"#,
+        target: vec![
+            (json!({"ProcessCommandLine": "BETA"}), true),
+            (json!({"ProcessCommandLine": "é"}), false),
+            (json!({"ProcessCommandLine": "beta "}), false),
+        ],
+        raw: vec![
+            (json!({"CommandLine": "é"}), true),
+            (json!({"CommandLine": "Gamma"}), true),
+        ],
+    });
+}

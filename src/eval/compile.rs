@@ -33,6 +33,8 @@ enum Node {
     /// Target mode: any of many substrings of one field (an `or` of `contains` on it), in one
     /// pass, folded as Kusto folds (A-Z) when case-insensitive.
     AnyContains(Read, aho_corasick::AhoCorasick),
+    /// Any of many comparisons of one kind with one field, the field folded once.
+    AnyText(Read, TextSet),
     /// A fieldless search: target mode over the given reads (the table's columns and the
     /// joined paths the query extends it with), raw mode over every value of the event.
     Keyword(Matcher, Vec<Read>),
@@ -88,6 +90,30 @@ enum Matcher {
     /// Any text (the pattern `*`).
     Anything,
     Regex(regex::Regex),
+}
+
+/// Literals compared the same way with one field.
+#[derive(Debug)]
+struct TextSet {
+    how: TextOp,
+    /// How the field is folded (`None`: case-sensitive); the needles are folded already.
+    fold: Option<Fold>,
+    needles: Vec<String>,
+    /// The needles again, for equality.
+    set: std::collections::HashSet<String>,
+}
+
+impl TextSet {
+    fn is_match(&self, hay: &str) -> bool {
+        let hay = match self.fold {
+            Some(f) => f.apply(hay),
+            None => Cow::Borrowed(hay),
+        };
+        match self.how {
+            TextOp::Eq => self.set.contains(hay.as_ref()),
+            how => self.needles.iter().any(|n| text_op(how, &hay, n)),
+        }
+    }
 }
 
 /// How case-insensitive comparisons fold: Kusto folds ASCII only, Sigma any letter.
@@ -256,55 +282,78 @@ fn node(e: &Expr, ctx: &Ctx) -> Result<Node, String> {
     })
 }
 
-/// At least this many `contains` on one field in one `or` share one automaton.
+/// At least this many comparisons of one kind on one field in one `or` are run together.
 const MANY: usize = 4;
 
-/// A non-empty `contains` test: its field and whether it folds case (the automaton's group),
-/// and its value.
-fn contains_test(e: &Expr) -> Option<((&str, bool), &str)> {
+/// A text comparison with a non-empty literal: its group (field, operator, case) and value.
+fn text_test(e: &Expr) -> Option<((&str, TextOp, Case), &str)> {
     match e {
         Expr::Field(FieldPred {
             field,
-            op:
-                Op::Str(StrMatch::Text {
-                    how: TextOp::Contains,
-                    value,
-                    case,
-                }),
-        }) if !value.is_empty() => {
-            Some(((field.as_str(), *case == Case::Insensitive), value.as_str()))
-        }
+            op: Op::Str(StrMatch::Text { how, value, case }),
+        }) if !value.is_empty() => Some(((field.as_str(), *how, *case), value.as_str())),
         _ => None,
     }
 }
 
-/// An `or`: in target mode, the `contains` tests on one field (same case) become one
-/// automaton; the rest are compiled one by one. The order of an `or` does not matter.
+/// An `or`: comparisons of one kind on one field (a rule's value list) run together, the
+/// field read and folded once: `contains` in target mode as one Aho-Corasick automaton
+/// (folding A-Z, as Kusto), equality as a set lookup, the others over the list. The rest are
+/// compiled one by one. The order of an `or` does not matter.
 fn any_of(v: &[Expr], ctx: &Ctx) -> Result<Node, String> {
-    use std::collections::BTreeMap;
-    let mut groups: BTreeMap<(&str, bool), Vec<&str>> = BTreeMap::new();
-    if matches!(ctx, Ctx::Target(_)) {
-        for (key, value) in v.iter().filter_map(contains_test) {
-            groups.entry(key).or_default().push(value);
-        }
-        groups.retain(|_, needles| needles.len() >= MANY);
+    let mut groups: indexmap::IndexMap<(&str, TextOp, Case), Vec<&str>> = indexmap::IndexMap::new();
+    for (key, value) in v.iter().filter_map(text_test) {
+        groups.entry(key).or_default().push(value);
     }
+    groups.retain(|_, values| values.len() >= MANY);
     let mut out = Vec::with_capacity(v.len());
     for e in v {
-        if !contains_test(e).is_some_and(|(key, _)| groups.contains_key(&key)) {
+        if !text_test(e).is_some_and(|(key, _)| groups.contains_key(&key)) {
             out.push(node(e, ctx)?);
         }
     }
-    for ((field, insensitive), needles) in groups {
-        let ac = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(insensitive)
-            .build(needles)
-            .map_err(|e| {
-                format!("the `contains` values of `{field}` do not fit one automaton: {e}")
-            })?;
-        out.push(Node::AnyContains(ctx.read(field), ac));
+    let fold = match ctx.mode() {
+        Mode::Target => Fold::Ascii,
+        Mode::Raw => Fold::Unicode,
+    };
+    for ((field, how, case), values) in groups {
+        let read = ctx.read(field);
+        let insensitive = case == Case::Insensitive;
+        if how == TextOp::Contains && fold_is_ascii(fold) {
+            let ac = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(insensitive)
+                .build(&values)
+                .map_err(|e| {
+                    format!("the `contains` values of `{field}` do not fit one automaton: {e}")
+                })?;
+            out.push(Node::AnyContains(read, ac));
+            continue;
+        }
+        let needles: Vec<String> = values
+            .iter()
+            .map(|v| {
+                if insensitive {
+                    fold.apply(v).into_owned()
+                } else {
+                    (*v).to_string()
+                }
+            })
+            .collect();
+        out.push(Node::AnyText(
+            read,
+            TextSet {
+                how,
+                fold: insensitive.then_some(fold),
+                set: needles.iter().cloned().collect(),
+                needles,
+            },
+        ));
     }
     Ok(Node::Any(out))
+}
+
+fn fold_is_ascii(f: Fold) -> bool {
+    matches!(f, Fold::Ascii)
 }
 
 fn leaf(p: &FieldPred, ctx: &Ctx) -> Result<Node, String> {
@@ -343,6 +392,11 @@ fn eval(n: &Node, event: &Value, mode: Mode) -> bool {
         Node::Not(x) => !eval(x, event, mode),
         Node::Keyword(m, reads) => keyword(event, m, reads, mode),
         Node::AnyContains(read, ac) => ac.is_match(read_cell(event, read).text().as_ref()),
+        Node::AnyText(Read::Raw(field), set) => lookup::values(event, field)
+            .iter()
+            .filter_map(|v| scalar_text(v))
+            .any(|t| set.is_match(&t)),
+        Node::AnyText(read, set) => set.is_match(&read_cell(event, read).text()),
         Node::Leaf(Read::Raw(field), test) => raw_leaf(event, field, test),
         Node::Leaf(read, test) => target_leaf(event, read, test),
     }
