@@ -1,5 +1,5 @@
 //! Renders an evaluation [`Report`] as text (aligned; coloured on a terminal), Markdown (for a
-//! pull request) or JSON (the report itself, schema `sigma-kql/eval/1`).
+//! pull request) or JSON (the report itself, schema `sigma-kql/eval/2`).
 
 use std::fmt::Write;
 
@@ -12,7 +12,7 @@ use crate::eval::result::{EventRef, ExclusionReport, Label, Report, RuleReport, 
 pub enum Format {
     /// Aligned text, coloured on a terminal.
     Text,
-    /// One JSON document (schema `sigma-kql/eval/1`).
+    /// One JSON document (schema `sigma-kql/eval/2`).
     Json,
     /// Markdown for a pull request.
     Markdown,
@@ -55,6 +55,15 @@ fn suppressors(r: &RuleReport) -> std::collections::HashMap<usize, Vec<usize>> {
         }
     }
     by
+}
+
+/// ` (first N listed; see --list-limit)` when a list holds fewer events than it counts.
+fn listed_note(listed: usize, count: usize) -> String {
+    if listed < count {
+        format!(" (first {listed} listed; see --list-limit)")
+    } else {
+        String::new()
+    }
 }
 
 fn verdict_word(v: Verdict) -> &'static str {
@@ -192,7 +201,12 @@ fn text(report: &Report, colour: bool) -> String {
         if r.status != Status::Evaluated {
             continue;
         }
-        let _ = writeln!(out, "  alerts: {}", p.bold(&r.alerts.len().to_string()));
+        let _ = writeln!(
+            out,
+            "  alerts: {}{}",
+            p.bold(&r.alert_count.to_string()),
+            listed_note(r.alerts.len(), r.alert_count)
+        );
         if !r.alerts.is_empty() {
             let (head, rows) = alert_rows(r);
             let widths: Vec<usize> = (0..head.len())
@@ -225,15 +239,23 @@ fn text(report: &Report, colour: bool) -> String {
             let _ = writeln!(out, "  exclusions:");
         }
         for (i, x) in r.exclusions.iter().enumerate() {
-            exclusion_text(&mut out, &p, i + 1, x, r.alerts.len());
+            exclusion_text(&mut out, &p, i + 1, x, r.alert_count);
         }
-        let remaining = r.remaining.len();
+        let remaining = r.remaining_count;
         let _ = writeln!(
             out,
             "  remaining alerts: {}{}",
             p.bold(&remaining.to_string()),
             if remaining > 0 {
-                format!(" ({})", lines_of(&r.remaining))
+                format!(
+                    " ({}{})",
+                    lines_of(&r.remaining),
+                    if r.remaining.len() < remaining {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                )
             } else {
                 String::new()
             }
@@ -271,7 +293,7 @@ fn exclusion_text(out: &mut String, p: &Paint, n: usize, x: &ExclusionReport, al
         out,
         "    #{n} {}: suppresses {} of {alerts} alerts, matches {} events{verdict}",
         p.bold(&x.name),
-        x.suppressed.len(),
+        x.suppressed_count,
         x.matched
     );
     if let Some(tp) = x.true_positives_lost.as_ref().filter(|v| !v.is_empty()) {
@@ -363,9 +385,7 @@ fn markdown(report: &Report) -> String {
         match r.status {
             Status::Evaluated => facts.push(format!(
                 "{} events considered, **{} alerts**, **{} remaining**",
-                r.considered,
-                r.alerts.len(),
-                r.remaining.len()
+                r.considered, r.alert_count, r.remaining_count
             )),
             Status::Skipped => facts.push("**skipped**".into()),
             Status::Failed => facts.push("**not evaluated**".into()),
@@ -426,8 +446,8 @@ fn markdown(report: &Report) -> String {
                     "| {} | {} | {} of {} | {} |{labels} {} |",
                     i + 1,
                     cell(&x.name),
-                    x.suppressed.len(),
-                    r.alerts.len(),
+                    x.suppressed_count,
+                    r.alert_count,
                     x.matched,
                     warnings.join("<br>")
                 );
@@ -438,8 +458,9 @@ fn markdown(report: &Report) -> String {
             let (head, rows) = alert_rows(r);
             let _ = writeln!(
                 out,
-                "<details><summary>Alerts ({})</summary>\n",
-                r.alerts.len()
+                "<details><summary>Alerts ({}{})</summary>\n",
+                r.alert_count,
+                listed_note(r.alerts.len(), r.alert_count)
             );
             let _ = writeln!(out, "| {} |", head.join(" | "));
             let _ = writeln!(out, "|{}", "---|".repeat(head.len()));

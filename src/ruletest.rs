@@ -312,6 +312,7 @@ fn run_case(
         mode: case.mode.or(spec.mode),
         table: case.table.clone().or_else(|| spec.table.clone()),
         threads: None,
+        list_limit: None,
     };
     let report = evaluate(&conversions, pipeline, &scenarios, &events, &opts);
     if let Some(r) = report.rules.iter().find(|r| r.status != Status::Evaluated) {

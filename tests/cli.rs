@@ -280,7 +280,7 @@ fn eval_reports_bad_event_lines_and_goes_on() {
     );
     assert_eq!(o.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
-    assert_eq!(report["schema"], "sigma-kql/eval/1");
+    assert_eq!(report["schema"], "sigma-kql/eval/2");
     assert_eq!(report["summary"]["alerts"], 1);
     assert_eq!(report["events"]["errors"][0]["line"], 2);
     let stderr = String::from_utf8_lossy(&o.stderr);

@@ -9,4 +9,5 @@ mod ir; // the IR of the fixture rules (tests/fixtures/ir) and of the project's 
 mod kql; // KQL of the fixture rules (tests/fixtures/kql) with the microsoft_xdr pipeline
 mod robustness; // property tests: the loaders and the condition and exclusion parsers never panic; round trips
 mod sentinel; // Sentinel analytic rules: the RustDesk rules with the seed scenarios, limits
+mod stream; // streaming evaluation, EVTX input (and damaged EVTX), streamed = read whole
 mod support; // shared helpers

@@ -9,7 +9,7 @@ use super::convert::{load_setup, write_atomic};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::eval::input::InputFormat;
 use crate::eval::result::Report;
-use crate::eval::{Events, Mode, Options, evaluate_with};
+use crate::eval::{Mode, Options, evaluate_files};
 use crate::pipeline::Reason;
 use crate::report::{Format, render};
 
@@ -36,7 +36,8 @@ pub struct EvalArgs {
     /// Rule files or folders (searched recursively for .yml/.yaml).
     #[arg(required = true, value_name = "RULES")]
     paths: Vec<String>,
-    /// Event files: JSON array, object, JSON Lines or concatenated objects; may be repeated.
+    /// Event files: JSON Lines, JSON array, object or concatenated objects, CSV (Defender's
+    /// export) or EVTX; may be repeated; `-` is standard input.
     #[arg(long, short = 'e', required = true, value_name = "FILE")]
     events: Vec<PathBuf>,
     /// Exclusion scenarios to preview; may be repeated.
@@ -61,6 +62,14 @@ pub struct EvalArgs {
     /// Threads to evaluate rules on (default: all cores); the report is the same for any.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
+    /// The most events listed per rule in each list (alerts, suppressed, remaining); all are
+    /// counted. 0 lists them all.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    list_limit: usize,
+    /// Print to standard error how many events were evaluated, how fast, and the process's
+    /// peak memory (Linux).
+    #[arg(long)]
+    stats: bool,
     /// Exit with 1 when this happens (comma-separated or repeated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
     fail_on: Vec<FailOn>,
@@ -112,6 +121,28 @@ pub fn failures(report: &Report, fail_on: &[FailOn]) -> Vec<String> {
     out
 }
 
+/// `--stats`: events, rule conditions, time, rate and peak memory.
+fn stats_line(report: &Report, took: std::time::Duration) -> String {
+    let secs = took.as_secs_f64();
+    let n = report.events.count;
+    let rate = if secs > 0.0 { n as f64 / secs } else { 0.0 };
+    let mut line = format!(
+        "sigma-kql: stats: {n} events, {} rule conditions evaluated in {secs:.3} s ({rate:.0} events/s)",
+        report.summary.evaluated
+    );
+    if let Some(kb) = peak_memory_kb() {
+        line.push_str(&format!("; peak memory {} MiB", kb / 1024));
+    }
+    line
+}
+
+/// The process's peak resident memory (`VmHWM`), where the system tells it.
+fn peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let missing: Vec<&PathBuf> = args
         .events
@@ -134,17 +165,27 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     };
     let loaded = super::progress::load(&inputs);
     let conversions = super::progress::convert(&loaded, &pipeline, &scenarios);
-    let events = Events::read(&args.events, args.input_format);
     let opts = Options {
         mode: args.mode,
         table: args.table.clone(),
         threads: args.threads.and_then(|n| usize::try_from(n).ok()),
+        list_limit: (args.list_limit > 0).then_some(args.list_limit),
     };
-    let bar = super::progress::Progress::new(conversions.len() as u64, "evaluating");
-    let report = evaluate_with(&conversions, &pipeline, &scenarios, &events, &opts, &|| {
-        bar.inc()
-    });
+    let bar = super::progress::Progress::counter("events evaluated");
+    let started = std::time::Instant::now();
+    let report = evaluate_files(
+        &conversions,
+        &pipeline,
+        &scenarios,
+        &args.events,
+        args.input_format,
+        &opts,
+        &|n| bar.add(n as u64),
+    );
     bar.finish();
+    if args.stats {
+        eprintln!("{}", stats_line(&report, started.elapsed()));
+    }
     let colour = match args.color.as_str() {
         "always" => true,
         "never" => false,

@@ -26,6 +26,27 @@ impl Progress {
         Progress(Some(bar))
     }
 
+    /// A running count (of events read, say), shown on a terminal.
+    pub fn counter(what: &str) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} {prefix} {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        bar.set_prefix(what.to_string());
+        Progress(Some(bar))
+    }
+
+    /// `n` more items done.
+    pub fn add(&self, n: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(n);
+        }
+    }
+
     /// One item done.
     pub fn inc(&self) {
         if let Some(b) = &self.0 {

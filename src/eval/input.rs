@@ -4,7 +4,7 @@
 //! where the layout allows it.
 
 use std::borrow::Cow;
-use std::io::Read as _;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::source::{floor_char_boundary, line_col};
 
 /// The largest events file read, in bytes.
-const MAX_SIZE: u64 = 4 << 30;
+pub(crate) const MAX_SIZE: u64 = 4 << 30;
 
 /// JSON's whitespace (not Unicode's).
 const WS: [char; 4] = [' ', '\t', '\n', '\r'];
@@ -36,6 +36,9 @@ pub enum InputFormat {
     /// CSV with a header row of field names (Defender's advanced hunting export): every cell is
     /// text, typed by the table's schema in target mode; an empty cell is the empty string.
     Csv,
+    /// A Windows event log file (`.evtx`), read with the `evtx` crate: each record is an event
+    /// in the `Event.System` / `Event.EventData` shape, placed by its record number.
+    Evtx,
 }
 
 impl InputFormat {
@@ -48,6 +51,7 @@ impl InputFormat {
             InputFormat::Lines => "lines",
             InputFormat::Concatenated => "concatenated",
             InputFormat::Csv => "csv",
+            InputFormat::Evtx => "evtx",
         }
     }
 }
@@ -131,6 +135,19 @@ pub fn parse_events(file: &str, text: &str, format: InputFormat, first_index: us
         InputFormat::Auto => detect(&text),
         forced => forced,
     };
+    if format == InputFormat::Evtx {
+        let message = "an EVTX file is binary: give its path (`--events FILE.evtx`)".to_string();
+        return EventFile {
+            events: Vec::new(),
+            errors: vec![InputError {
+                file: file.to_string(),
+                line: 1,
+                column: 1,
+                message,
+            }],
+            format,
+        };
+    }
     if format == InputFormat::Csv {
         let (events, errors) = csv_events(file, &text, first_index);
         return EventFile {
@@ -141,7 +158,7 @@ pub fn parse_events(file: &str, text: &str, format: InputFormat, first_index: us
     }
     match format {
         _ if text.trim_matches(WS).is_empty() => {}
-        InputFormat::Auto | InputFormat::Csv => {}
+        InputFormat::Auto | InputFormat::Csv | InputFormat::Evtx => {}
         InputFormat::Array => reader.array(),
         InputFormat::Object => reader.values(true),
         InputFormat::Lines => reader.lines(),
@@ -190,15 +207,49 @@ pub fn read_events(path: &Path, format: InputFormat, first_index: usize) -> Even
         let limit = MAX_SIZE >> 30;
         return failed((1, 1), format!("larger than {limit} GiB; split the file"));
     }
+    let evtx_named = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("evtx"));
+    match format {
+        InputFormat::Evtx => super::evtx::read_all(&name, bytes, first_index),
+        InputFormat::Auto if evtx_named || bytes.starts_with(super::evtx::MAGIC) => {
+            super::evtx::read_all(&name, bytes, first_index)
+        }
+        _ => parse_bytes(&name, &bytes, csv_or(format, path), first_index),
+    }
+}
+
+/// The format to read `path` with: CSV when detecting and the name ends in `.csv`.
+pub(crate) fn csv_or(format: InputFormat, path: &Path) -> InputFormat {
     let csv_file = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let format = match format {
+    match format {
         InputFormat::Auto if csv_file => InputFormat::Csv,
         f => f,
+    }
+}
+
+/// Reads the events of a file's bytes (named `name` in errors): see [`parse_events`]; text that
+/// is not UTF-8 is one error.
+pub(crate) fn parse_bytes(
+    name: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    first_index: usize,
+) -> EventFile {
+    let failed = |(line, column), message| EventFile {
+        events: Vec::new(),
+        errors: vec![InputError {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        }],
+        format,
     };
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => parse_events(&name, text, format, first_index),
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_events(name, text, format, first_index),
         Err(_) if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) => failed(
             (1, 1),
             "UTF-16 text, not UTF-8; save it as UTF-8 (PowerShell: `Out-File -Encoding utf8`)"
@@ -219,69 +270,118 @@ pub fn read_events(path: &Path, format: InputFormat, first_index: usize) -> Even
 /// CSV rows as events: the header row names the fields; each later row is one event of text
 /// cells. A row with another number of cells is an error at its line, and the rest is read.
 fn csv_events(file: &str, text: &str, first_index: usize) -> (Vec<Event>, Vec<InputError>) {
-    let file_arc: Arc<str> = Arc::from(file);
     let mut events = Vec::new();
     let mut errors = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let error = |line: u64, message: String| InputError {
-        file: file.to_string(),
-        line: usize::try_from(line).unwrap_or(usize::MAX).max(1),
-        column: 1,
-        message,
-    };
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            errors.push(error(
-                1,
-                format!("not a CSV header row ({e}); the first line must name the fields"),
-            ));
-            return (events, errors);
-        }
-    };
-    if headers.iter().any(str::is_empty) {
-        errors.push(error(
-            1,
-            "the header row has an empty field name; name every column".into(),
-        ));
-        return (events, errors);
-    }
-    for record in reader.records() {
-        match record {
-            Ok(r) => {
-                let line = r.position().map_or(0, csv::Position::line);
-                let mut obj = serde_json::Map::new();
-                for (k, v) in headers.iter().zip(r.iter()) {
-                    obj.entry(k.to_string())
-                        .or_insert_with(|| Value::String(v.to_string()));
-                }
-                events.push(Event {
-                    value: Value::Object(obj),
-                    file: file_arc.clone(),
-                    line: usize::try_from(line).unwrap_or(usize::MAX).max(1),
-                    index: first_index + events.len(),
-                });
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                let what = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => {
-                        format!(
-                            "{len} cells where the header names {expected_len}; fix the row or remove it"
-                        )
-                    }
-                    _ => format!("not valid CSV ({e}); fix the row or remove it"),
-                };
-                errors.push(error(line, what));
-            }
-        }
+    match CsvRows::open(Arc::from(file), text.as_bytes()) {
+        Ok(mut rows) => while rows.next(usize::MAX, first_index, &mut events, &mut errors) {},
+        Err(e) => errors.push(e),
     }
     (events, errors)
+}
+
+/// A CSV file read a few rows at a time.
+pub(crate) struct CsvRows<R> {
+    file: Arc<str>,
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+}
+
+impl<R: Read> CsvRows<R> {
+    /// Reads the header row.
+    pub(crate) fn open(file: Arc<str>, reader: R) -> Result<CsvRows<R>, InputError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(reader);
+        let error = |message: String| InputError {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            message,
+        };
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                return Err(error(format!(
+                    "not a CSV header row ({e}); the first line must name the fields"
+                )));
+            }
+        };
+        if headers.iter().any(str::is_empty) {
+            return Err(error(
+                "the header row has an empty field name; name every column".into(),
+            ));
+        }
+        Ok(CsvRows {
+            file,
+            reader,
+            headers,
+        })
+    }
+
+    /// Reads up to `max` more events onto `events`, numbered from `first_index`; whether
+    /// there may be more.
+    pub(crate) fn next(
+        &mut self,
+        max: usize,
+        first_index: usize,
+        events: &mut Vec<Event>,
+        errors: &mut Vec<InputError>,
+    ) -> bool {
+        let line_of = |p: Option<&csv::Position>| {
+            usize::try_from(p.map_or(0, csv::Position::line))
+                .unwrap_or(usize::MAX)
+                .max(1)
+        };
+        let mut record = csv::StringRecord::new();
+        let mut read = 0;
+        let start = events.len();
+        while read < max {
+            match self.reader.read_record(&mut record) {
+                Ok(false) => return false,
+                Ok(true) => {
+                    read += 1;
+                    let mut obj = serde_json::Map::new();
+                    for (k, v) in self.headers.iter().zip(record.iter()) {
+                        obj.entry(k.to_string())
+                            .or_insert_with(|| Value::String(v.to_string()));
+                    }
+                    events.push(Event {
+                        value: Value::Object(obj),
+                        file: self.file.clone(),
+                        line: line_of(record.position()),
+                        index: first_index + events.len() - start,
+                    });
+                }
+                Err(e) => {
+                    let what = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => format!(
+                            "{len} cells where the header names {expected_len}; fix the row or remove it"
+                        ),
+                        csv::ErrorKind::Io(io) => {
+                            errors.push(InputError {
+                                file: self.file.to_string(),
+                                line: line_of(e.position()),
+                                column: 1,
+                                message: format!("cannot read the file: {io}"),
+                            });
+                            return false;
+                        }
+                        _ => format!("not valid CSV ({e}); fix the row or remove it"),
+                    };
+                    errors.push(InputError {
+                        file: self.file.to_string(),
+                        line: line_of(e.position()),
+                        column: 1,
+                        message: what,
+                    });
+                }
+            }
+        }
+        true
+    }
 }
 
 /// The layout of non-empty `text` (see [`parse_events`]).

@@ -49,7 +49,7 @@ fn data() -> &'static Data {
 }
 
 /// Where a raw event says it comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct EventOrigin {
     /// `Channel`.
     pub channel: Option<String>,

@@ -13,6 +13,7 @@
 //! with the Sigma spec's semantics (absent and null differ from the empty string).
 
 pub mod compile;
+pub mod evtx;
 pub mod input;
 pub mod logsource;
 pub mod lookup;
@@ -21,6 +22,7 @@ pub mod result;
 pub mod row;
 mod run;
 pub mod sample;
+pub mod stream;
 
 pub mod time;
 
@@ -66,6 +68,9 @@ pub struct Options {
     pub table: Option<String>,
     /// Threads to evaluate rules on (all cores when `None`); the report is the same.
     pub threads: Option<usize>,
+    /// The most events listed per list of a rule (alerts, remaining, suppressed); every one
+    /// is still counted. `None`: all.
+    pub list_limit: Option<usize>,
 }
 
 /// Events read from files, with what was read.
@@ -219,7 +224,7 @@ pub fn evaluate(
     events: &Events,
     opts: &Options,
 ) -> Report {
-    evaluate_with(conversions, pipeline, scenarios, events, opts, &|| {})
+    evaluate_with(conversions, pipeline, scenarios, events, opts, &|_| {})
 }
 
 /// Runs `f` on `threads` threads (all cores when `None`).
@@ -235,36 +240,74 @@ fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> 
     }
 }
 
-/// [`evaluate`], calling `done` after each rule (for a progress bar).
+/// [`evaluate`], calling `done` with the number of events after each chunk (for a progress
+/// bar).
 pub fn evaluate_with(
     conversions: &[Conversion],
     pipeline: &Pipeline,
     scenarios: &[Scenario],
     events: &Events,
     opts: &Options,
-    done: &(dyn Fn() + Sync),
+    done: &(dyn Fn(usize) + Sync),
 ) -> Report {
     let (mode, reason) = match opts.mode {
         Some(m) => (m, "given with --mode".to_string()),
         None => detect_mode(&events.events, pipeline),
     };
-    let mut report = on_threads(opts.threads, || {
-        run::evaluate(
-            conversions,
-            pipeline,
-            scenarios,
-            events,
-            opts,
-            (mode, reason),
-            done,
-        )
-    });
-    if mode == Mode::Raw {
-        report.events.unplaced = events
-            .events
-            .iter()
-            .filter(|e| logsource::EventOrigin::of(&e.value).is_unknown())
-            .count();
-    }
-    report
+    on_threads(opts.threads, || {
+        let mut run = run::Run::new(conversions, pipeline, scenarios, opts, mode);
+        for chunk in events.events.chunks(CHUNK) {
+            run.add(chunk);
+            done(chunk.len());
+        }
+        run.finish(events.summary.clone(), reason)
+    })
+}
+
+/// Events evaluated at a time: enough for every core to have work, few enough that memory
+/// does not depend on how many events there are.
+pub const CHUNK: usize = 4096;
+
+/// Evaluates converted rules on event files read as a stream, [`CHUNK`] events at a time:
+/// memory stays flat however many events the files hold (JSON Lines, CSV and EVTX files are
+/// streamed; other layouts are read whole, up to [`stream::WHOLE_LIMIT`] bytes each). The
+/// report is the one [`evaluate`] gives on the same events. `done` is called with the number
+/// of events after each chunk.
+pub fn evaluate_files(
+    conversions: &[Conversion],
+    pipeline: &Pipeline,
+    scenarios: &[Scenario],
+    paths: &[impl AsRef<Path>],
+    format: InputFormat,
+    opts: &Options,
+    done: &(dyn Fn(usize) + Sync),
+) -> Report {
+    let stream = stream::EventStream::open(paths, format);
+    evaluate_stream(conversions, pipeline, scenarios, stream, opts, done)
+}
+
+/// [`evaluate_files`] on an opened [`stream::EventStream`].
+pub fn evaluate_stream(
+    conversions: &[Conversion],
+    pipeline: &Pipeline,
+    scenarios: &[Scenario],
+    mut stream: stream::EventStream,
+    opts: &Options,
+    done: &(dyn Fn(usize) + Sync),
+) -> Report {
+    let first = stream.next_chunk(CHUNK);
+    let (mode, reason) = match opts.mode {
+        Some(m) => (m, "given with --mode".to_string()),
+        None => detect_mode(&first, pipeline),
+    };
+    on_threads(opts.threads, || {
+        let mut run = run::Run::new(conversions, pipeline, scenarios, opts, mode);
+        let mut chunk = first;
+        while !chunk.is_empty() {
+            run.add(&chunk);
+            done(chunk.len());
+            chunk = stream.next_chunk(CHUNK);
+        }
+        run.finish(stream.finish(), reason)
+    })
 }

@@ -1,5 +1,5 @@
 //! What an evaluation finds, as data: the JSON report is this, serialised (schema
-//! `sigma-kql/eval/1`, documented in the README); the text and Markdown reports render it.
+//! `sigma-kql/eval/2`, documented in the README); the text and Markdown reports render it.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -9,7 +9,7 @@ use super::Mode;
 use super::input::InputError;
 
 /// The JSON schema name and version of [`Report`].
-pub const SCHEMA: &str = "sigma-kql/eval/1";
+pub const SCHEMA: &str = "sigma-kql/eval/2";
 
 /// A whole evaluation.
 #[derive(Debug, Clone, Serialize)]
@@ -94,11 +94,15 @@ pub struct RuleReport {
     pub warnings: Vec<String>,
     /// Events of the rule's log source.
     pub considered: usize,
-    /// Events the rule alerts on, before exclusions.
+    /// How many events the rule alerts on, before exclusions.
+    pub alert_count: usize,
+    /// Those events, in input order (the first `--list-limit` of them).
     pub alerts: Vec<EventRef>,
     /// Each exclusion that applies to the rule.
     pub exclusions: Vec<ExclusionReport>,
-    /// Alerts no exclusion suppresses: what the query returns.
+    /// How many alerts no exclusion suppresses: what the query returns.
+    pub remaining_count: usize,
+    /// Those alerts (the first `--list-limit` of them).
     pub remaining: Vec<EventRef>,
     /// Against the events' expected labels, when any event has one for this rule.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,7 +116,9 @@ pub struct ExclusionReport {
     pub name: String,
     /// Events of the rule's log source its filter matches, alerts or not.
     pub matched: usize,
-    /// The alerts it suppresses.
+    /// How many of the rule's alerts it suppresses.
+    pub suppressed_count: usize,
+    /// Those alerts (the first `--list-limit` of them).
     pub suppressed: Vec<EventRef>,
     /// What a reviewer should look at.
     pub warnings: Vec<ExclusionWarning>,

@@ -1,6 +1,9 @@
-//! Running converted rules and their exclusions over events, into a [`Report`].
+//! Running converted rules and their exclusions over events, a chunk at a time, into a
+//! [`Report`]: each rule condition keeps running totals and the alerts it lists, so memory
+//! does not grow with the number of events read.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -9,14 +12,15 @@ use super::compile::Program;
 use super::input::Event;
 use super::logsource::{self, EventOrigin, RawFit, Source};
 use super::result::{
-    EventRef, ExclusionReport, ExclusionWarning, Label, Report, RuleLabels, RuleReport, SCHEMA,
-    Status, Summary, Verdict,
+    EventRef, EventsSummary, ExclusionReport, ExclusionWarning, Label, Report, RuleLabels,
+    RuleReport, SCHEMA, Status, Summary, Verdict,
 };
-use super::{Events, Mode, Options, lookup, row};
+use super::{Mode, Options, lookup, row};
 use crate::convert::Conversion;
 use crate::exclusion::Scenario;
 use crate::ir::Expr;
-use crate::pipeline::{MappedQuery, Pipeline, Route};
+use crate::pipeline::{MappedQuery, Pipeline, Route, Table};
+use crate::rule::Rule;
 
 const TARGET_ID_FIELDS: &[&str] = &["DeviceName", "Timestamp", "ReportId", "FileName"];
 const RAW_ID_FIELDS: &[&str] = &["Computer", "UtcTime", "EventRecordID", "EventID", "Image"];
@@ -29,45 +33,293 @@ struct Exclusion<'a> {
     fields: Vec<String>,
 }
 
-/// Evaluates every rule condition of `conversions` on `events`.
-pub fn evaluate(
-    conversions: &[Conversion],
-    pipeline: &Pipeline,
-    scenarios: &[Scenario],
-    events: &Events,
-    opts: &Options,
-    (mode, mode_reason): (Mode, String),
-    done: &(dyn Fn() + Sync),
-) -> Report {
-    use rayon::prelude::*;
-    // What each event says about itself, worked out once for all rules.
-    let facts = Facts::of(events, conversions, mode, opts);
-    // Rules are independent: evaluated on all cores, collected in input order.
-    let per_rule: Vec<Vec<RuleReport>> = conversions
-        .par_iter()
-        .map(|c| {
-            let mut reports = Vec::new();
-            match mode {
-                Mode::Target => {
-                    target_rule(c, pipeline, scenarios, events, &facts, opts, &mut reports)
-                }
-                Mode::Raw => raw_rule(c, scenarios, events, &facts, &mut reports),
+/// An evaluation in progress: the rule conditions compiled once, fed chunks of events in
+/// order with [`Run::add`], then turned into a [`Report`] by [`Run::finish`].
+pub struct Run<'a> {
+    mode: Mode,
+    opts: &'a Options,
+    pipeline: &'a Pipeline,
+    scenarios: &'a [Scenario],
+    conds: Vec<Cond<'a>>,
+    /// Per rule with a condition list, the range of its conditions in `conds`.
+    lists: Vec<std::ops::Range<usize>>,
+    /// Raw mode: the distinct origins (channel, event id) seen, numbered.
+    origins: HashMap<EventOrigin, u32>,
+    /// Raw mode: events with neither channel nor event id.
+    unplaced: usize,
+}
+
+/// One rule condition: its report so far, and what it runs.
+struct Cond<'a> {
+    c: &'a Conversion,
+    report: RuleReport,
+    /// `None` when it cannot run (the report's note says why).
+    work: Option<Work<'a>>,
+    acc: Acc,
+}
+
+struct Work<'a> {
+    how: How<'a>,
+    program: Program,
+    exclusions: Vec<Exclusion<'a>>,
+}
+
+enum How<'a> {
+    Target {
+        q: &'a MappedQuery,
+        route: Option<&'a Route>,
+        table: Option<&'static Table>,
+    },
+    Raw {
+        rule: &'a Rule,
+        expr: &'a Expr,
+        applying: Vec<&'a Scenario>,
+        /// Per source with its own field names (Security 4688), the rule and each exclusion
+        /// renamed, compiled once.
+        variants: Vec<(&'static Source, Program, Vec<Option<Program>>)>,
+        /// Per origin number: `None` not yet known, `Some(None)` not of the log source,
+        /// `Some(Some(v))` of it, with the variant (`v` = 0: as written; `k` + 1: variant `k`).
+        fit: Vec<Option<Option<usize>>>,
+    },
+}
+
+/// What one chunk's events say about themselves, worked out once for all rule conditions.
+struct Chunk<'e> {
+    events: &'e [Event],
+    /// The event carries an `_expect` label.
+    labelled: Vec<bool>,
+    /// Target: keyed by ECS names.
+    ecs: Vec<bool>,
+    /// Target: per table, whether each column-keyed row fits it.
+    fits: HashMap<&'static str, Vec<bool>>,
+    /// Raw: the origin number of each event.
+    origin: Vec<u32>,
+    /// Raw: whether each event names neither channel nor event id.
+    unknown: Vec<bool>,
+}
+
+/// Alerts and other events listed, up to a limit, with their count.
+#[derive(Default)]
+struct Listed {
+    count: usize,
+    items: Vec<EventRef>,
+}
+
+impl Listed {
+    fn push(&mut self, limit: usize, make: impl FnOnce() -> EventRef) {
+        self.count += 1;
+        if self.items.len() < limit {
+            self.items.push(make());
+        }
+    }
+}
+
+/// Running totals of one exclusion.
+#[derive(Default)]
+struct XAcc {
+    matched: usize,
+    suppressed: Listed,
+    /// Suppressed alerts without a label.
+    unlabelled: usize,
+    tp: Vec<EventRef>,
+    fp: Vec<EventRef>,
+    /// Per field it reads, whether some considered event has it.
+    present: Vec<bool>,
+}
+
+/// Running totals of one rule condition.
+#[derive(Default)]
+struct Acc {
+    considered: usize,
+    unplaced: usize,
+    alerts: Listed,
+    remaining: Listed,
+    xs: Vec<XAcc>,
+    labelled: usize,
+    true_positives: usize,
+    false_positives: usize,
+    missed: Vec<EventRef>,
+    true_positives_lost: Vec<EventRef>,
+    false_positives_removed: Vec<EventRef>,
+    false_positives_remaining: Vec<EventRef>,
+    /// The current chunk's alerts (event indexes), for rules with condition lists.
+    chunk_alerted: Vec<usize>,
+    /// Where the current chunk's entries start in `missed`.
+    missed_from: usize,
+}
+
+impl<'a> Run<'a> {
+    /// Compiles every rule condition of `conversions` (and the exclusions that apply to it)
+    /// for `mode`.
+    pub fn new(
+        conversions: &'a [Conversion],
+        pipeline: &'a Pipeline,
+        scenarios: &'a [Scenario],
+        opts: &'a Options,
+        mode: Mode,
+    ) -> Run<'a> {
+        use rayon::prelude::*;
+        let per_rule: Vec<Vec<Cond>> = conversions
+            .par_iter()
+            .map(|c| match mode {
+                Mode::Target => target_conds(c, pipeline),
+                Mode::Raw => raw_conds(c, scenarios),
+            })
+            .collect();
+        let mut conds = Vec::new();
+        let mut lists = Vec::new();
+        for mut v in per_rule {
+            if v.len() > 1 {
+                lists.push(conds.len()..conds.len() + v.len());
             }
-            missed_by_the_rule(&mut reports);
-            done();
-            reports
-        })
-        .collect();
-    let rules: Vec<RuleReport> = per_rule.into_iter().flatten().collect();
-    let summary = summarise(&rules);
-    Report {
-        schema: SCHEMA,
-        mode,
-        mode_reason,
-        pipeline: (mode == Mode::Target).then(|| pipeline.name.clone()),
-        events: events.summary.clone(),
-        rules,
-        summary,
+            for cond in &mut v {
+                if let Some(w) = &cond.work {
+                    cond.acc.xs = w
+                        .exclusions
+                        .iter()
+                        .map(|x| XAcc {
+                            present: vec![false; x.fields.len()],
+                            ..XAcc::default()
+                        })
+                        .collect();
+                }
+            }
+            conds.extend(v);
+        }
+        Run {
+            mode,
+            opts,
+            pipeline,
+            scenarios,
+            conds,
+            lists,
+            origins: HashMap::new(),
+            unplaced: 0,
+        }
+    }
+
+    /// Evaluates every rule condition on the next events (in input order).
+    pub fn add(&mut self, events: &[Event]) {
+        use rayon::prelude::*;
+        let chunk = self.chunk(events);
+        let (mode, limit) = (self.mode, self.opts.list_limit.unwrap_or(usize::MAX));
+        let table = self.opts.table.as_deref();
+        let with_lists = !self.lists.is_empty();
+        self.conds.par_iter_mut().for_each(|cond| {
+            cond.add(&chunk, mode, limit, table, with_lists);
+        });
+        // A rule with a condition list alerts when any condition does: an event labelled
+        // `alert` is missed only when every condition misses it.
+        for range in &self.lists {
+            let Some(conds) = self.conds.get_mut(range.clone()) else {
+                continue;
+            };
+            let alerted: std::collections::HashSet<usize> = conds
+                .iter()
+                .flat_map(|c| c.acc.chunk_alerted.iter().copied())
+                .collect();
+            for cond in conds {
+                let from = cond.acc.missed_from.min(cond.acc.missed.len());
+                let kept: Vec<EventRef> = cond
+                    .acc
+                    .missed
+                    .drain(from..)
+                    .filter(|e| !alerted.contains(&e.index))
+                    .collect();
+                cond.acc.missed.extend(kept);
+                cond.acc.missed_from = cond.acc.missed.len();
+                cond.acc.chunk_alerted.clear();
+            }
+        }
+    }
+
+    /// What the chunk's events say about themselves.
+    fn chunk<'e>(&mut self, events: &'e [Event]) -> Chunk<'e> {
+        use rayon::prelude::*;
+        let labelled = events
+            .iter()
+            .map(|e| e.value.get("_expect").is_some())
+            .collect();
+        let mut chunk = Chunk {
+            events,
+            labelled,
+            ecs: Vec::new(),
+            fits: HashMap::new(),
+            origin: Vec::new(),
+            unknown: Vec::new(),
+        };
+        match self.mode {
+            Mode::Target => {
+                chunk.ecs = events
+                    .par_iter()
+                    .map(|e| row_is_translated(&e.value))
+                    .collect();
+                let forced = self.opts.table.as_deref();
+                for q in self.conds.iter().filter_map(|c| match &c.work {
+                    Some(Work {
+                        how: How::Target { q, .. },
+                        ..
+                    }) => Some(*q),
+                    _ => None,
+                }) {
+                    let Some(t) = q.table_schema() else { continue };
+                    if chunk.fits.contains_key(t.name.as_str()) {
+                        continue;
+                    }
+                    let v = events
+                        .par_iter()
+                        .map(|e| logsource::target_fit(t, &e.value, forced))
+                        .collect();
+                    chunk.fits.insert(t.name.as_str(), v);
+                }
+            }
+            Mode::Raw => {
+                let origins: Vec<EventOrigin> = events
+                    .par_iter()
+                    .map(|e| EventOrigin::of(&e.value))
+                    .collect();
+                chunk.unknown = origins.iter().map(EventOrigin::is_unknown).collect();
+                self.unplaced += chunk.unknown.iter().filter(|u| **u).count();
+                chunk.origin = origins
+                    .into_iter()
+                    .map(|o| {
+                        let next = u32::try_from(self.origins.len()).unwrap_or(u32::MAX);
+                        *self.origins.entry(o).or_insert(next)
+                    })
+                    .collect();
+            }
+        }
+        chunk
+    }
+
+    /// The report, once every chunk has been added.
+    pub fn finish(self, events: EventsSummary, mode_reason: String) -> Report {
+        let Run {
+            mode,
+            pipeline,
+            scenarios,
+            conds,
+            unplaced,
+            ..
+        } = self;
+        let rules: Vec<RuleReport> = conds
+            .into_iter()
+            .map(|c| c.finish(pipeline, scenarios))
+            .collect();
+        let summary = summarise(&rules);
+        let mut events = events;
+        if mode == Mode::Raw {
+            events.unplaced = unplaced;
+        }
+        Report {
+            schema: SCHEMA,
+            mode,
+            mode_reason,
+            pipeline: (mode == Mode::Target).then(|| pipeline.name.clone()),
+            events,
+            rules,
+            summary,
+        }
     }
 }
 
@@ -83,17 +335,24 @@ fn base(c: &Conversion, condition: usize) -> RuleReport {
         query: None,
         warnings: Vec::new(),
         considered: 0,
+        alert_count: 0,
         alerts: Vec::new(),
         exclusions: Vec::new(),
+        remaining_count: 0,
         remaining: Vec::new(),
         labels: None,
     }
 }
 
-fn failed(c: &Conversion, condition: usize, note: String) -> RuleReport {
-    RuleReport {
-        note: Some(note),
-        ..base(c, condition)
+fn failed<'a>(c: &'a Conversion, condition: usize, note: String) -> Cond<'a> {
+    Cond {
+        c,
+        report: RuleReport {
+            note: Some(note),
+            ..base(c, condition)
+        },
+        work: None,
+        acc: Acc::default(),
     }
 }
 
@@ -109,69 +368,17 @@ fn conversion_error(c: &Conversion) -> String {
     format!("not converted: {}", msgs.join("; "))
 }
 
-/// Per event, worked out once: whether it is ECS-keyed, where a raw event comes from, and per
-/// table whether a column-keyed row fits it.
-struct Facts {
-    ecs: Vec<bool>,
-    origin: Vec<EventOrigin>,
-    fits: std::collections::HashMap<String, Vec<bool>>,
-}
-
-impl Facts {
-    fn of(events: &Events, conversions: &[Conversion], mode: Mode, opts: &Options) -> Facts {
-        use rayon::prelude::*;
-        let ecs: Vec<bool> = events
-            .events
-            .par_iter()
-            .map(|e| row_is_translated(&e.value))
-            .collect();
-        let origin = match mode {
-            Mode::Raw => events
-                .events
-                .par_iter()
-                .map(|e| EventOrigin::of(&e.value))
-                .collect(),
-            Mode::Target => Vec::new(),
-        };
-        let mut fits = std::collections::HashMap::new();
-        if mode == Mode::Target {
-            for q in conversions.iter().flat_map(|c| &c.mapped) {
-                if fits.contains_key(&q.table) {
-                    continue;
-                }
-                let Some(t) = q.table_schema() else { continue };
-                let v: Vec<bool> = events
-                    .events
-                    .par_iter()
-                    .map(|e| logsource::target_fit(t, &e.value, opts.table.as_deref()))
-                    .collect();
-                fits.insert(q.table.clone(), v);
-            }
-        }
-        Facts { ecs, origin, fits }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn target_rule(
-    c: &Conversion,
-    pipeline: &Pipeline,
-    scenarios: &[Scenario],
-    events: &Events,
-    facts: &Facts,
-    opts: &Options,
-    out: &mut Vec<RuleReport>,
-) {
+/// A rule's conditions compiled for target mode.
+fn target_conds<'a>(c: &'a Conversion, pipeline: &'a Pipeline) -> Vec<Cond<'a>> {
     let Some(rule) = &c.rule else {
-        out.push(failed(c, 1, conversion_error(c)));
-        return;
+        return vec![failed(c, 1, conversion_error(c))];
     };
     if c.status != "ok" {
-        for i in 0..rule.conditions.len().max(1) {
-            out.push(failed(c, i + 1, conversion_error(c)));
-        }
-        return;
+        return (0..rule.conditions.len().max(1))
+            .map(|i| failed(c, i + 1, conversion_error(c)))
+            .collect();
     }
+    let mut out = Vec::new();
     for (i, (q, text)) in c.mapped.iter().zip(&c.queries).enumerate() {
         let mut report = base(c, i + 1);
         report.table = Some(q.table.clone());
@@ -185,90 +392,435 @@ fn target_rule(
             Some(f) => Expr::and(vec![f.clone(), q.expr.clone()]),
             None => q.expr.clone(),
         };
-        let program = match Program::target(q, &whole) {
-            Ok(p) => p,
+        let work = match Program::target(q, &whole) {
+            Ok(program) => Some(Work {
+                how: How::Target {
+                    q,
+                    route,
+                    table: q.table_schema(),
+                },
+                program,
+                exclusions: q
+                    .exclusions
+                    .iter()
+                    .map(|x| Exclusion {
+                        name: &x.name,
+                        program: Program::target(q, &x.expr),
+                        fields: columns_of(q, &x.expr),
+                    })
+                    .collect(),
+            }),
             Err(e) => {
                 report.note = Some(format!("cannot be evaluated: {e}"));
-                out.push(report);
+                None
+            }
+        };
+        out.push(Cond {
+            c,
+            report,
+            work,
+            acc: Acc::default(),
+        });
+    }
+    out
+}
+
+/// A rule's conditions compiled for raw mode.
+fn raw_conds<'a>(c: &'a Conversion, scenarios: &'a [Scenario]) -> Vec<Cond<'a>> {
+    let Some(rule) = &c.rule else {
+        return vec![failed(c, 1, conversion_error(c))];
+    };
+    let mut out = Vec::new();
+    for (i, cond) in rule.conditions.iter().enumerate() {
+        if let Err(why) = logsource::raw_checkable(&rule.logsource) {
+            let note = format!("cannot tell which events are its log source's: {why}");
+            out.push(failed(c, i + 1, note));
+            continue;
+        }
+        let program = match Program::raw(&cond.expr) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(failed(c, i + 1, format!("cannot be evaluated: {e}")));
                 continue;
             }
         };
-        let exclusions: Vec<Exclusion> = q
-            .exclusions
+        let applying: Vec<&Scenario> = scenarios.iter().filter(|s| s.applies_to(rule)).collect();
+        let exclusions = applying
             .iter()
-            .map(|x| Exclusion {
-                name: &x.name,
-                program: Program::target(q, &x.expr),
-                fields: columns_of(q, &x.expr),
+            .map(|s| Exclusion {
+                name: &s.name,
+                program: Program::raw(&s.expr),
+                fields: s.expr.fields().into_iter().map(str::to_string).collect(),
             })
             .collect();
-        let table = q.table_schema();
-        let fits = facts.fits.get(&q.table);
-        let mut rows: Vec<(&Event, Cow<Value>)> = Vec::new();
-        for (i, e) in events.events.iter().enumerate() {
-            if !facts.ecs.get(i).copied().unwrap_or(false) {
-                // A column-keyed row: its fit with the table is known.
-                if fits
-                    .and_then(|f| f.get(i))
-                    .copied()
-                    .unwrap_or(table.is_none())
-                {
-                    rows.push((e, Cow::Borrowed(&e.value)));
+        out.push(Cond {
+            c,
+            report: base(c, i + 1),
+            work: Some(Work {
+                how: How::Raw {
+                    rule,
+                    expr: &cond.expr,
+                    applying,
+                    variants: Vec::new(),
+                    fit: Vec::new(),
+                },
+                program,
+                exclusions,
+            }),
+            acc: Acc::default(),
+        });
+    }
+    out
+}
+
+impl Cond<'_> {
+    /// Runs the condition on the chunk's events of its log source or table.
+    fn add(
+        &mut self,
+        chunk: &Chunk,
+        mode: Mode,
+        limit: usize,
+        forced_table: Option<&str>,
+        with_lists: bool,
+    ) {
+        let Some(work) = &mut self.work else { return };
+        let (c, acc) = (self.c, &mut self.acc);
+        // The table's fits, looked up once for the chunk.
+        let fits: Option<&[bool]> = match &work.how {
+            How::Target { table: Some(t), .. } => {
+                chunk.fits.get(t.name.as_str()).map(Vec::as_slice)
+            }
+            _ => None,
+        };
+        for (i, e) in chunk.events.iter().enumerate() {
+            // The row the condition sees, and which compiled variant applies to it.
+            let (row, variant): (Cow<Value>, usize) = match &mut work.how {
+                How::Target { route, table, .. } => {
+                    if !chunk.ecs.get(i).copied().unwrap_or(false) {
+                        // A column-keyed row: its fit with the table is known.
+                        let fits = table.is_none()
+                            || fits.and_then(|f| f.get(i)).copied().unwrap_or(false);
+                        if !fits {
+                            continue;
+                        }
+                        (Cow::Borrowed(&e.value), 0)
+                    } else {
+                        let Some(row) = target_row(&e.value, *route) else {
+                            continue;
+                        };
+                        // An ECS-keyed event names no table: it belongs to the one its
+                        // category or field sets say (see `row::ecs_table`), unless it names one.
+                        let forced = forced_table.or_else(|| {
+                            logsource::row_table(&e.value)
+                                .is_none()
+                                .then(|| row::ecs_table(&e.value))
+                        });
+                        if !table.is_none_or(|t| logsource::target_fit(t, &row, forced)) {
+                            continue;
+                        }
+                        (row, 0)
+                    }
                 }
-                continue;
-            }
-            let Some(row) = target_row(&e.value, route) else {
-                continue;
+                How::Raw {
+                    rule,
+                    expr,
+                    applying,
+                    variants,
+                    fit,
+                } => {
+                    let o = chunk.origin.get(i).map_or(0, |o| *o as usize);
+                    if fit.len() <= o {
+                        fit.resize(o + 1, None);
+                    }
+                    let known = fit.get(o).copied().flatten();
+                    let v = match known {
+                        Some(v) => v,
+                        None => {
+                            let origin = EventOrigin::of(&e.value);
+                            let v = raw_variant(rule, expr, applying, variants, &origin);
+                            if let Some(slot) = fit.get_mut(o) {
+                                *slot = Some(v);
+                            }
+                            v
+                        }
+                    };
+                    let Some(v) = v else { continue };
+                    if chunk.unknown.get(i).copied().unwrap_or(false) {
+                        acc.unplaced += 1;
+                    }
+                    (Cow::Borrowed(&e.value), v)
+                }
             };
-            // An ECS-keyed event names no table: it belongs to the one its category or field
-            // sets say (see `row::ecs_table`), unless it names one.
-            let forced = opts.table.as_deref().or_else(|| {
-                (row_is_translated(&e.value) && logsource::row_table(&e.value).is_none())
-                    .then(|| row::ecs_table(&e.value))
-            });
-            if table.is_none_or(|t| logsource::target_fit(t, &row, forced)) {
-                rows.push((e, row));
+            acc.considered += 1;
+            let alert = work.rule_program(variant).matches(&row);
+            let label = if chunk.labelled.get(i).copied().unwrap_or(false) {
+                label(&e.value, c)
+            } else {
+                None
+            };
+            if label.is_some() {
+                acc.labelled += 1;
+            }
+            let make = || event_ref(e, &row, mode, label);
+            let mut suppressed = false;
+            for (k, (x, xa)) in work.exclusions.iter().zip(&mut acc.xs).enumerate() {
+                let Ok(written) = &x.program else { continue };
+                for (f, seen) in x.fields.iter().zip(xa.present.iter_mut()) {
+                    if !*seen && present(&row, f, mode) {
+                        *seen = true;
+                    }
+                }
+                if !work
+                    .how
+                    .exclusion_program(variant, k, written)
+                    .matches(&row)
+                {
+                    continue;
+                }
+                xa.matched += 1;
+                if alert {
+                    suppressed = true;
+                    xa.suppressed.push(limit, make);
+                    match label {
+                        Some(Label::Alert) => xa.tp.push(make()),
+                        Some(Label::Benign) => xa.fp.push(make()),
+                        None => xa.unlabelled += 1,
+                    }
+                }
+            }
+            if alert {
+                acc.alerts.push(limit, make);
+                if with_lists {
+                    acc.chunk_alerted.push(e.index);
+                }
+                if !suppressed {
+                    acc.remaining.push(limit, make);
+                }
+            }
+            match (label, alert, suppressed) {
+                (Some(Label::Alert), false, _) => acc.missed.push(make()),
+                (Some(Label::Alert), true, lost) => {
+                    acc.true_positives += 1;
+                    if lost {
+                        acc.true_positives_lost.push(make());
+                    }
+                }
+                (Some(Label::Benign), true, removed) => {
+                    acc.false_positives += 1;
+                    if removed {
+                        acc.false_positives_removed.push(make());
+                    } else {
+                        acc.false_positives_remaining.push(make());
+                    }
+                }
+                _ => {}
             }
         }
-        if rows.is_empty() {
+    }
+
+    /// The condition's report, once every chunk has been added.
+    fn finish(self, pipeline: &Pipeline, scenarios: &[Scenario]) -> RuleReport {
+        let Cond {
+            c,
+            mut report,
+            work,
+            acc,
+        } = self;
+        let Some(work) = work else { return report };
+        if acc.considered == 0 {
             report.status = Status::Skipped;
-            report.note = Some(format!(
-                "no event is a {} row (rows name their table with `_table` or Sentinel's `Type`, or have only its columns; or use --table)",
-                q.table
-            ));
-            out.push(report);
-            continue;
+            report.note = Some(match &work.how {
+                How::Target { q, .. } => format!(
+                    "no event is a {} row (rows name their table with `_table` or Sentinel's `Type`, or have only its columns; or use --table)",
+                    q.table
+                ),
+                How::Raw { rule, .. } => format!(
+                    "no event is of its log source ({})",
+                    logsource::describe(&rule.logsource)
+                ),
+            });
+            return report;
         }
-        run(&mut report, &program, &exclusions, &rows, c, Mode::Target);
+        report.status = Status::Evaluated;
+        report.considered = acc.considered;
+        if acc.unplaced > 0 {
+            report.note = Some(format!(
+                "{} event(s) name neither Channel nor EventID: evaluated as if of its log source",
+                acc.unplaced
+            ));
+        }
+        let alerts = acc.alerts.count;
+        report.alert_count = alerts;
+        report.alerts = acc.alerts.items;
+        let labelled = acc.labelled > 0;
+        for (x, xa) in work.exclusions.iter().zip(acc.xs) {
+            report
+                .exclusions
+                .push(exclusion_report(x, xa, alerts, labelled));
+        }
+        report.remaining_count = acc.remaining.count;
+        report.remaining = acc.remaining.items;
+        if labelled {
+            report.labels = Some(RuleLabels {
+                labelled: acc.labelled,
+                true_positives: acc.true_positives,
+                false_positives: acc.false_positives,
+                missed: acc.missed,
+                true_positives_lost: acc.true_positives_lost,
+                false_positives_removed: acc.false_positives_removed,
+                false_positives_remaining: acc.false_positives_remaining,
+            });
+        }
         // What the exclusion lint knows from the IR alone (a value the target never holds …).
-        let findings = crate::convert::lint_rule(rule, pipeline, scenarios);
-        for x in &mut report.exclusions {
-            for (_, f) in findings.iter().filter(|(s, _)| s.name == x.name) {
-                x.warnings.push(ExclusionWarning {
-                    kind: f.kind,
-                    message: f.message.clone(),
-                });
+        if let (How::Target { .. }, Some(rule)) = (&work.how, &c.rule) {
+            let findings = crate::convert::lint_rule(rule, pipeline, scenarios);
+            for x in &mut report.exclusions {
+                for (_, f) in findings.iter().filter(|(s, _)| s.name == x.name) {
+                    x.warnings.push(ExclusionWarning {
+                        kind: f.kind,
+                        message: f.message.clone(),
+                    });
+                }
             }
         }
-        out.push(report);
+        report
     }
 }
 
-/// A rule with a condition list alerts when any condition does: an event labelled `alert` is
-/// missed only when every condition misses it.
-fn missed_by_the_rule(conditions: &mut [RuleReport]) {
-    if conditions.len() < 2 {
-        return;
-    }
-    let alerted: std::collections::HashSet<usize> = conditions
-        .iter()
-        .flat_map(|r| r.alerts.iter().map(|e| e.index))
-        .collect();
-    for r in conditions {
-        if let Some(l) = &mut r.labels {
-            l.missed.retain(|e| !alerted.contains(&e.index));
+impl Work<'_> {
+    /// The rule's program for a variant.
+    fn rule_program(&self, variant: usize) -> &Program {
+        match &self.how {
+            How::Raw { variants, .. } if variant > 0 => variants
+                .get(variant - 1)
+                .map_or(&self.program, |(_, p, _)| p),
+            _ => &self.program,
         }
     }
+}
+
+impl How<'_> {
+    /// Exclusion `k`'s program for a variant (`written`: as written).
+    fn exclusion_program<'p>(
+        &'p self,
+        variant: usize,
+        k: usize,
+        written: &'p Program,
+    ) -> &'p Program {
+        match self {
+            How::Raw { variants, .. } if variant > 0 => variants
+                .get(variant - 1)
+                .and_then(|(_, _, xs)| xs.get(k).and_then(Option::as_ref))
+                .unwrap_or(written),
+            _ => written,
+        }
+    }
+}
+
+/// Whether an event of `origin` is of the rule's log source, and with which variant: 0 as
+/// written, `k` + 1 renamed for the `k`-th source with its own field names (compiled on first
+/// use; a renaming that does not compile falls back to the rule as written).
+fn raw_variant(
+    rule: &Rule,
+    expr: &Expr,
+    applying: &[&Scenario],
+    variants: &mut Vec<(&'static Source, Program, Vec<Option<Program>>)>,
+    origin: &EventOrigin,
+) -> Option<usize> {
+    let source: &'static Source = match logsource::raw_fit(&rule.logsource, origin) {
+        RawFit::No => return None,
+        RawFit::Unknown | RawFit::Yes(None) => return Some(0),
+        RawFit::Yes(Some(source)) => source,
+    };
+    if let Some(at) = variants.iter().position(|(s, ..)| std::ptr::eq(*s, source)) {
+        return Some(at + 1);
+    }
+    let Ok(p) = Program::raw(&rename(expr, &source.fields)) else {
+        return Some(0);
+    };
+    let xs = applying
+        .iter()
+        .map(|s| Program::raw(&rename(&s.expr, &source.fields)).ok())
+        .collect();
+    variants.push((source, p, xs));
+    Some(variants.len())
+}
+
+/// An exclusion's report from its totals.
+fn exclusion_report(x: &Exclusion, xa: XAcc, alerts: usize, labelled: bool) -> ExclusionReport {
+    let mut xr = ExclusionReport {
+        name: x.name.to_string(),
+        matched: 0,
+        suppressed_count: 0,
+        suppressed: Vec::new(),
+        warnings: Vec::new(),
+        true_positives_lost: None,
+        false_positives_removed: None,
+        verdict: None,
+    };
+    if let Err(e) = &x.program {
+        xr.warnings.push(ExclusionWarning {
+            kind: "not-applied",
+            message: format!("cannot be evaluated: {e}"),
+        });
+        return xr;
+    }
+    xr.matched = xa.matched;
+    let n = xa.suppressed.count;
+    xr.suppressed_count = n;
+    xr.suppressed = xa.suppressed.items;
+    if alerts > 0 && n == alerts {
+        xr.warnings.push(ExclusionWarning {
+            kind: "suppresses-all",
+            message: format!(
+                "suppresses every alert ({n} of {n}): the rule would never fire on these events"
+            ),
+        });
+    }
+    if n == 0 && xr.matched > 0 {
+        xr.warnings.push(ExclusionWarning {
+            kind: "matches-only-non-alerts",
+            message: format!(
+                "matches {} event(s), none of which the rule alerts on",
+                xr.matched
+            ),
+        });
+    } else if n == 0 && alerts > 0 {
+        xr.warnings.push(ExclusionWarning {
+            kind: "suppresses-none",
+            message: "suppresses none of the rule's alerts".to_string(),
+        });
+    }
+    let absent: Vec<String> = x
+        .fields
+        .iter()
+        .zip(&xa.present)
+        .filter(|(_, seen)| !**seen)
+        .map(|(f, _)| format!("`{f}`"))
+        .collect();
+    if !absent.is_empty() {
+        xr.warnings.push(ExclusionWarning {
+            kind: "field-absent",
+            message: format!(
+                "refers to {} absent from every event: the preview cannot show what it does on real data",
+                absent.join(", ")
+            ),
+        });
+    }
+    if labelled {
+        xr.verdict = Some(if !xa.tp.is_empty() {
+            Verdict::HidesTruePositives
+        } else if n == 0 {
+            Verdict::NoEffect
+        } else if xa.unlabelled > 0 {
+            Verdict::Unproven
+        } else {
+            Verdict::Safe
+        });
+        xr.true_positives_lost = Some(xa.tp);
+        xr.false_positives_removed = Some(xa.fp);
+    }
+    xr
 }
 
 /// Whether an event is keyed by ECS names (translated onto the route's columns).
@@ -305,126 +857,6 @@ fn columns_of(q: &MappedQuery, e: &Expr) -> Vec<String> {
     out
 }
 
-fn raw_rule(
-    c: &Conversion,
-    scenarios: &[Scenario],
-    events: &Events,
-    facts: &Facts,
-    out: &mut Vec<RuleReport>,
-) {
-    let Some(rule) = &c.rule else {
-        out.push(failed(c, 1, conversion_error(c)));
-        return;
-    };
-    for (i, cond) in rule.conditions.iter().enumerate() {
-        let mut report = base(c, i + 1);
-        if let Err(why) = logsource::raw_checkable(&rule.logsource) {
-            report.note = Some(format!(
-                "cannot tell which events are its log source's: {why}"
-            ));
-            out.push(report);
-            continue;
-        }
-        let program = match Program::raw(&cond.expr) {
-            Ok(p) => p,
-            Err(e) => {
-                report.note = Some(format!("cannot be evaluated: {e}"));
-                out.push(report);
-                continue;
-            }
-        };
-        let applying: Vec<&Scenario> = scenarios.iter().filter(|s| s.applies_to(rule)).collect();
-        let exclusions: Vec<Exclusion> = applying
-            .iter()
-            .map(|s| Exclusion {
-                name: &s.name,
-                program: Program::raw(&s.expr),
-                fields: s.expr.fields().into_iter().map(str::to_string).collect(),
-            })
-            .collect();
-        // Events whose source names some fields otherwise (Security 4688) get the rule with
-        // those fields renamed.
-        let mut rows: Vec<(&Event, Cow<Value>)> = Vec::new();
-        // Per source with its own names, the rule and its exclusions renamed, compiled once;
-        // per row, which.
-        let mut renamed: Vec<(&Source, Program, Vec<Option<Program>>)> = Vec::new();
-        let mut which: Vec<Option<usize>> = Vec::new();
-        for (e, origin) in events.events.iter().zip(&facts.origin) {
-            let source = match logsource::raw_fit(&rule.logsource, origin) {
-                RawFit::No => continue,
-                RawFit::Unknown | RawFit::Yes(None) => None,
-                RawFit::Yes(Some(source)) => Some(source),
-            };
-            let slot = source.and_then(|source| {
-                if let Some(at) = renamed.iter().position(|(s, ..)| std::ptr::eq(*s, source)) {
-                    return Some(at);
-                }
-                let p = Program::raw(&rename(&cond.expr, &source.fields)).ok()?;
-                let xs = applying
-                    .iter()
-                    .map(|s| Program::raw(&rename(&s.expr, &source.fields)).ok())
-                    .collect();
-                renamed.push((source, p, xs));
-                Some(renamed.len() - 1)
-            });
-            rows.push((e, Cow::Borrowed(&e.value)));
-            which.push(slot);
-        }
-        if rows.is_empty() {
-            report.status = Status::Skipped;
-            report.note = Some(format!(
-                "no event is of its log source ({})",
-                logsource::describe(&rule.logsource)
-            ));
-            out.push(report);
-            continue;
-        }
-        run_with(
-            &mut report,
-            &program,
-            &Renamed {
-                programs: renamed.into_iter().map(|(_, p, xs)| (p, xs)).collect(),
-                which,
-            },
-            &exclusions,
-            &rows,
-            c,
-            Mode::Raw,
-        );
-        out.push(report);
-    }
-}
-
-/// The rule compiled with the field names of other event sources (Security 4688), and which
-/// one each row takes (`None`: the rule as written).
-struct Renamed {
-    /// The rule and each exclusion, renamed.
-    programs: Vec<(Program, Vec<Option<Program>>)>,
-    which: Vec<Option<usize>>,
-}
-
-impl Renamed {
-    /// The rule's program for row `i`.
-    fn rule<'a>(&'a self, i: usize, default: &'a Program) -> &'a Program {
-        self.slot(i).map_or(default, |(p, _)| p)
-    }
-
-    /// Exclusion `k`'s program for row `i`.
-    fn exclusion<'a>(&'a self, i: usize, k: usize, default: &'a Program) -> &'a Program {
-        self.slot(i)
-            .and_then(|(_, xs)| xs.get(k).and_then(Option::as_ref))
-            .unwrap_or(default)
-    }
-
-    fn slot(&self, i: usize) -> Option<&(Program, Vec<Option<Program>>)> {
-        self.which
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|k| self.programs.get(k))
-    }
-}
-
 /// `e` with field names renamed.
 fn rename(e: &Expr, names: &IndexMap<String, String>) -> Expr {
     match e {
@@ -444,202 +876,6 @@ fn rename(e: &Expr, names: &IndexMap<String, String>) -> Expr {
             }
             Expr::Field(p)
         }
-    }
-}
-
-fn run(
-    report: &mut RuleReport,
-    program: &Program,
-    exclusions: &[Exclusion],
-    rows: &[(&Event, Cow<Value>)],
-    c: &Conversion,
-    mode: Mode,
-) {
-    let none = Renamed {
-        programs: Vec::new(),
-        which: Vec::new(),
-    };
-    run_with(report, program, &none, exclusions, rows, c, mode)
-}
-
-fn run_with(
-    report: &mut RuleReport,
-    program: &Program,
-    renamed: &Renamed,
-    exclusions: &[Exclusion],
-    rows: &[(&Event, Cow<Value>)],
-    c: &Conversion,
-    mode: Mode,
-) {
-    report.status = Status::Evaluated;
-    report.considered = rows.len();
-    let unplaced = match mode {
-        Mode::Raw => rows
-            .iter()
-            .filter(|(e, _)| EventOrigin::of(&e.value).is_unknown())
-            .count(),
-        Mode::Target => 0,
-    };
-    if unplaced > 0 {
-        report.note = Some(format!(
-            "{unplaced} event(s) name neither Channel nor EventID: evaluated as if of its log source"
-        ));
-    }
-    let label_of = |e: &Event| label(&e.value, c);
-    let event_ref = |e: &Event, row: &Value| event_ref(e, row, mode, label_of(e));
-    let mut alert_rows: Vec<usize> = Vec::new();
-    for (i, (_, row)) in rows.iter().enumerate() {
-        let p = renamed.rule(i, program);
-        if p.matches(row) {
-            alert_rows.push(i);
-        }
-    }
-    report.alerts = alert_rows
-        .iter()
-        .map(|&i| event_ref(rows[i].0, &rows[i].1))
-        .collect();
-    let mut suppressed_any = vec![false; alert_rows.len()];
-    let labelled = rows.iter().any(|(e, _)| label_of(e).is_some());
-    for (k, x) in exclusions.iter().enumerate() {
-        let mut xr = ExclusionReport {
-            name: x.name.to_string(),
-            matched: 0,
-            suppressed: Vec::new(),
-            warnings: Vec::new(),
-            true_positives_lost: None,
-            false_positives_removed: None,
-            verdict: None,
-        };
-        let program = match &x.program {
-            Ok(p) => p,
-            Err(e) => {
-                xr.warnings.push(ExclusionWarning {
-                    kind: "not-applied",
-                    message: format!("cannot be evaluated: {e}"),
-                });
-                report.exclusions.push(xr);
-                continue;
-            }
-        };
-        let hits: Vec<bool> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, (_, row))| renamed.exclusion(i, k, program).matches(row))
-            .collect();
-        xr.matched = hits.iter().filter(|h| **h).count();
-        for (k, &i) in alert_rows.iter().enumerate() {
-            if hits[i] {
-                suppressed_any[k] = true;
-                xr.suppressed.push(event_ref(rows[i].0, &rows[i].1));
-            }
-        }
-        let n = xr.suppressed.len();
-        if !alert_rows.is_empty() && n == alert_rows.len() {
-            xr.warnings.push(ExclusionWarning {
-                kind: "suppresses-all",
-                message: format!(
-                    "suppresses every alert ({n} of {n}): the rule would never fire on these events"
-                ),
-            });
-        }
-        if n == 0 && xr.matched > 0 {
-            xr.warnings.push(ExclusionWarning {
-                kind: "matches-only-non-alerts",
-                message: format!(
-                    "matches {} event(s), none of which the rule alerts on",
-                    xr.matched
-                ),
-            });
-        } else if n == 0 && !alert_rows.is_empty() {
-            xr.warnings.push(ExclusionWarning {
-                kind: "suppresses-none",
-                message: "suppresses none of the rule's alerts".to_string(),
-            });
-        }
-        let absent: Vec<&String> = x
-            .fields
-            .iter()
-            .filter(|f| !rows.iter().any(|(_, row)| present(row, f, mode)))
-            .collect();
-        if !absent.is_empty() {
-            let names: Vec<String> = absent.iter().map(|f| format!("`{f}`")).collect();
-            xr.warnings.push(ExclusionWarning {
-                kind: "field-absent",
-                message: format!(
-                    "refers to {} absent from every event: the preview cannot show what it does on real data",
-                    names.join(", ")
-                ),
-            });
-        }
-        if labelled {
-            let pick = |want: Label| -> Vec<EventRef> {
-                xr.suppressed
-                    .iter()
-                    .filter(|r| r.expect == Some(want))
-                    .cloned()
-                    .collect()
-            };
-            let tp = pick(Label::Alert);
-            let fp = pick(Label::Benign);
-            xr.verdict = Some(if !tp.is_empty() {
-                Verdict::HidesTruePositives
-            } else if xr.suppressed.is_empty() {
-                Verdict::NoEffect
-            } else if xr.suppressed.iter().any(|r| r.expect.is_none()) {
-                Verdict::Unproven
-            } else {
-                Verdict::Safe
-            });
-            xr.true_positives_lost = Some(tp);
-            xr.false_positives_removed = Some(fp);
-        }
-        report.exclusions.push(xr);
-    }
-    report.remaining = alert_rows
-        .iter()
-        .zip(&suppressed_any)
-        .filter(|(_, s)| !**s)
-        .map(|(&i, _)| event_ref(rows[i].0, &rows[i].1))
-        .collect();
-    if labelled {
-        let alerted: Vec<bool> = {
-            let mut v = vec![false; rows.len()];
-            for &i in &alert_rows {
-                v[i] = true;
-            }
-            v
-        };
-        let mut l = RuleLabels {
-            labelled: rows.iter().filter(|(e, _)| label_of(e).is_some()).count(),
-            true_positives: 0,
-            false_positives: 0,
-            missed: Vec::new(),
-            true_positives_lost: Vec::new(),
-            false_positives_removed: Vec::new(),
-            false_positives_remaining: Vec::new(),
-        };
-        for (i, (e, row)) in rows.iter().enumerate() {
-            match (label_of(e), alerted[i]) {
-                (Some(Label::Alert), true) => l.true_positives += 1,
-                (Some(Label::Benign), true) => l.false_positives += 1,
-                (Some(Label::Alert), false) => l.missed.push(event_ref(e, row)),
-                _ => {}
-            }
-        }
-        for (k, &i) in alert_rows.iter().enumerate() {
-            let e = rows[i].0;
-            match (label_of(e), suppressed_any[k]) {
-                (Some(Label::Alert), true) => l.true_positives_lost.push(event_ref(e, &rows[i].1)),
-                (Some(Label::Benign), true) => {
-                    l.false_positives_removed.push(event_ref(e, &rows[i].1))
-                }
-                (Some(Label::Benign), false) => {
-                    l.false_positives_remaining.push(event_ref(e, &rows[i].1))
-                }
-                _ => {}
-            }
-        }
-        report.labels = Some(l);
     }
 }
 
@@ -715,9 +951,9 @@ fn summarise(rules: &[RuleReport]) -> Summary {
             Status::Skipped => s.skipped += 1,
             Status::Failed => s.failed += 1,
         }
-        s.alerts += r.alerts.len();
-        s.remaining += r.remaining.len();
-        s.suppressed += r.alerts.len() - r.remaining.len();
+        s.alerts += r.alert_count;
+        s.remaining += r.remaining_count;
+        s.suppressed += r.alert_count - r.remaining_count;
         s.exclusion_warnings += r.exclusions.iter().map(|x| x.warnings.len()).sum::<usize>();
         if let Some(l) = &r.labels {
             s.false_positives_removed += l.false_positives_removed.len();
