@@ -313,6 +313,7 @@ fn run_case(
         table: case.table.clone().or_else(|| spec.table.clone()),
         threads: None,
         list_limit: None,
+        exhaustive: false,
     };
     let report = evaluate(&conversions, pipeline, &scenarios, &events, &opts);
     if let Some(r) = report.rules.iter().find(|r| r.status != Status::Evaluated) {

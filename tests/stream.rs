@@ -210,3 +210,53 @@ fn streamed_files_give_the_report_of_files_read_whole() {
     assert_eq!(formats, ["csv", "evtx", "lines"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_prefilter_changes_no_verdict() {
+    use sigma_kql::eval::sample::{Rng, raw_events};
+    // Raw events made from the fixture and project rules' own values (matches along random
+    // branches, near misses, case flips, odd characters), in their log sources' channels.
+    let mut files = Vec::new();
+    for dir in ["tests/fixtures/kql", "rules/rustdesk"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .expect("fixture folder")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "yml")
+                    && !p.to_string_lossy().contains(".tests.")
+                    && !p.to_string_lossy().contains(".exclusions.")
+            })
+            .collect();
+        paths.sort();
+        files.extend(paths.iter().map(|p| load(p)));
+    }
+    let conv = convert_files(&files, &pipeline(), &[]);
+    let mut rng = Rng::new(11);
+    let mut lines = String::new();
+    for c in &conv {
+        let Some(rule) = &c.rule else { continue };
+        for cond in &rule.conditions {
+            for e in raw_events(rule, &cond.expr, 16, &mut rng) {
+                lines.push_str(&e.to_string());
+                lines.push('\n');
+            }
+        }
+    }
+    let events = Events::parse("raw.jsonl", &lines, InputFormat::Lines);
+    assert!(events.summary.errors.is_empty());
+    let report = |exhaustive: bool| {
+        let opts = Options {
+            mode: Some(Mode::Raw),
+            exhaustive,
+            ..Options::default()
+        };
+        evaluate(&conv, &pipeline(), &[], &events, &opts)
+    };
+    let (fast, slow) = (report(false), report(true));
+    assert!(fast.summary.alerts > 200, "{:?}", fast.summary);
+    assert_eq!(
+        serde_json::to_string(&fast).expect("JSON"),
+        serde_json::to_string(&slow).expect("JSON")
+    );
+}

@@ -66,6 +66,10 @@ pub struct EvalArgs {
     /// counted. 0 lists them all.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     list_limit: usize,
+    /// Raw mode: check every event against every rule of its log source, without the literal
+    /// prefilter (slower; the report is the same).
+    #[arg(long)]
+    exhaustive: bool,
     /// Print to standard error how many events were evaluated, how fast, and the process's
     /// peak memory (Linux).
     #[arg(long)]
@@ -165,11 +169,14 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     };
     let loaded = super::progress::load(&inputs);
     let conversions = super::progress::convert(&loaded, &pipeline, &scenarios);
+    // The conversions keep what evaluation needs; the parsed YAML can go.
+    drop(loaded);
     let opts = Options {
         mode: args.mode,
         table: args.table.clone(),
         threads: args.threads.and_then(|n| usize::try_from(n).ok()),
         list_limit: (args.list_limit > 0).then_some(args.list_limit),
+        exhaustive: args.exhaustive,
     };
     let bar = super::progress::Progress::counter("events evaluated");
     let started = std::time::Instant::now();

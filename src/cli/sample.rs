@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use super::EXIT_OK;
 use super::convert::{load_setup, write_atomic};
-use crate::eval::sample::{Rng, rows};
+use crate::eval::Mode;
+use crate::eval::sample::{Rng, raw_events, rows};
 
 /// Arguments of `sample`.
 #[derive(Debug, clap::Args)]
@@ -23,6 +24,10 @@ pub struct SampleArgs {
     /// Rows per rule condition.
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     per_rule: u32,
+    /// target: rows keyed by the pipeline's table columns; raw: events keyed by Sigma / Sysmon
+    /// names, in a channel and event id of the rule's log source.
+    #[arg(long, value_enum, default_value_t = Mode::Target)]
+    mode: Mode,
     /// Seed of the generator (the same seed gives the same rows).
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -46,16 +51,33 @@ pub(super) fn run(args: &SampleArgs, out: &mut impl Write) -> anyhow::Result<u8>
     let mut text = String::new();
     let mut id = 0i64;
     let (mut rules, mut count) = (0, 0);
-    for c in conversions.iter().filter(|c| c.status == "ok") {
-        for q in &c.mapped {
+    let n = args.per_rule as usize;
+    for c in &conversions {
+        let batches: Vec<Vec<serde_json::Value>> = match (args.mode, &c.rule) {
+            (Mode::Target, _) if c.status == "ok" => c
+                .mapped
+                .iter()
+                .map(|q| {
+                    let batch = rows(q, n, &mut rng, id);
+                    id += batch.len() as i64;
+                    batch
+                })
+                .collect(),
+            (Mode::Raw, Some(rule)) => rule
+                .conditions
+                .iter()
+                .map(|cond| raw_events(rule, &cond.expr, n, &mut rng))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for batch in batches {
             rules += 1;
-            for mut row in rows(q, args.per_rule as usize, &mut rng, id) {
+            for mut row in batch {
                 if let Some(o) = row.as_object_mut() {
                     o.insert("_rule".into(), serde_json::Value::String(c.path.clone()));
                 }
                 text.push_str(&serde_json::to_string(&row)?);
                 text.push('\n');
-                id += 1;
                 count += 1;
             }
         }
@@ -65,6 +87,6 @@ pub(super) fn run(args: &SampleArgs, out: &mut impl Write) -> anyhow::Result<u8>
         None => out.write_all(text.as_bytes())?,
     }
     out.flush()?;
-    eprintln!("{count} rows for {rules} converted rule conditions");
+    eprintln!("{count} rows for {rules} rule conditions");
     Ok(EXIT_OK)
 }

@@ -98,20 +98,55 @@ struct TextSet {
     how: TextOp,
     /// How the field is folded (`None`: case-sensitive); the needles are folded already.
     fold: Option<Fold>,
-    needles: Vec<String>,
-    /// The needles again, for equality.
+    /// Equality: the needles.
     set: std::collections::HashSet<String>,
+    /// The other comparisons: one automaton over the needles (ASCII case folded when the
+    /// comparison is case-insensitive), run on the text as it is when folding cannot change
+    /// anything else, else on the folded text.
+    ac: Option<aho_corasick::AhoCorasick>,
 }
 
 impl TextSet {
-    fn is_match(&self, hay: &str) -> bool {
-        let hay = match self.fold {
-            Some(f) => f.apply(hay),
-            None => Cow::Borrowed(hay),
+    fn new(how: TextOp, fold: Option<Fold>, needles: Vec<String>) -> Result<TextSet, String> {
+        let ac = match how {
+            TextOp::Eq => None,
+            _ => Some(
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(fold.is_some())
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .start_kind(aho_corasick::StartKind::Both)
+                    .build(&needles)
+                    .map_err(|e| format!("a value list does not fit one automaton: {e}"))?,
+            ),
         };
+        let set = match how {
+            TextOp::Eq => needles.into_iter().collect(),
+            _ => std::collections::HashSet::new(),
+        };
+        Ok(TextSet { how, fold, set, ac })
+    }
+
+    fn is_match(&self, hay: &str) -> bool {
+        let Some(ac) = &self.ac else {
+            let hay = match self.fold {
+                Some(f) => f.apply(hay),
+                None => Cow::Borrowed(hay),
+            };
+            return self.set.contains(hay.as_ref());
+        };
+        // ASCII text folds as the automaton does; other text is folded first (Sigma folds
+        // every letter; Kusto only A-Z, which the automaton does itself).
+        let hay = match self.fold {
+            Some(Fold::Unicode) if !hay.is_ascii() => Fold::Unicode.apply(hay),
+            _ => Cow::Borrowed(hay),
+        };
+        let hay = hay.as_ref();
         match self.how {
-            TextOp::Eq => self.set.contains(hay.as_ref()),
-            how => self.needles.iter().any(|n| text_op(how, &hay, n)),
+            TextOp::Contains | TextOp::Eq => ac.is_match(hay),
+            TextOp::StartsWith => ac
+                .find(aho_corasick::Input::new(hay).anchored(aho_corasick::Anchored::Yes))
+                .is_some(),
+            TextOp::EndsWith => ac.find_overlapping_iter(hay).any(|m| m.end() == hay.len()),
         }
     }
 }
@@ -130,6 +165,8 @@ impl Fold {
                 Cow::Owned(s.to_ascii_lowercase())
             }
             Fold::Ascii => Cow::Borrowed(s),
+            // ASCII text lower-cases as ASCII.
+            Fold::Unicode if s.is_ascii() => Fold::Ascii.apply(s),
             Fold::Unicode => Cow::Owned(s.to_lowercase()),
         }
     }
@@ -141,6 +178,25 @@ fn text_op(how: TextOp, hay: &str, needle: &str) -> bool {
         TextOp::Contains => hay.contains(needle),
         TextOp::StartsWith => hay.starts_with(needle),
         TextOp::EndsWith => hay.ends_with(needle),
+    }
+}
+
+/// [`text_op`] of ASCII text folded to lower case as it is compared with a folded needle.
+fn text_op_ascii_folded(how: TextOp, hay: &[u8], needle: &[u8]) -> bool {
+    let same = |a: &[u8]| a.eq_ignore_ascii_case(needle);
+    let n = needle.len();
+    match how {
+        TextOp::Eq => same(hay),
+        TextOp::StartsWith => hay.get(..n).is_some_and(same),
+        TextOp::EndsWith => hay.len() >= n && hay.get(hay.len() - n..).is_some_and(same),
+        TextOp::Contains => {
+            let Some(&first) = needle.first() else {
+                return true;
+            };
+            // Candidates start with the first byte in either case.
+            let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+            memchr::memchr2_iter(lo, up, hay).any(|at| hay.get(at..at + n).is_some_and(same))
+        }
     }
 }
 
@@ -191,6 +247,10 @@ impl Matcher {
                 case: Case::Sensitive,
                 ..
             } => text_op(*how, hay, needle),
+            // ASCII text against a folded needle: compared folding as it goes, no copy.
+            Matcher::Text { how, needle, .. } if hay.is_ascii() => {
+                text_op_ascii_folded(*how, hay.as_bytes(), needle.as_bytes())
+            }
             Matcher::Text {
                 how, needle, fold, ..
             } => text_op(*how, &fold.apply(hay), needle),
@@ -339,15 +399,9 @@ fn any_of(v: &[Expr], ctx: &Ctx) -> Result<Node, String> {
                 }
             })
             .collect();
-        out.push(Node::AnyText(
-            read,
-            TextSet {
-                how,
-                fold: insensitive.then_some(fold),
-                set: needles.iter().cloned().collect(),
-                needles,
-            },
-        ));
+        let set = TextSet::new(how, insensitive.then_some(fold), needles)
+            .map_err(|e| format!("`{field}`: {e}"))?;
+        out.push(Node::AnyText(read, set));
     }
     Ok(Node::Any(out))
 }

@@ -104,6 +104,31 @@ pub fn raw_checkable(ls: &LogSource) -> Result<(), String> {
     }
 }
 
+/// The Windows sources of a rule's log source, for generating its events: per source, its
+/// channel, event ids and field renames (empty for a log source outside the table).
+pub fn sources(ls: &LogSource) -> Vec<(String, Vec<i64>, IndexMap<String, String>)> {
+    let d = data();
+    if ls.product.as_deref().is_some_and(|p| p != "windows") {
+        return Vec::new();
+    }
+    if let Some(c) = &ls.category {
+        return d
+            .categories
+            .get(c)
+            .into_iter()
+            .flatten()
+            .map(|s| (s.channel.clone(), s.event_ids.clone(), s.fields.clone()))
+            .collect();
+    }
+    ls.service
+        .as_ref()
+        .and_then(|s| d.services.get(s))
+        .into_iter()
+        .flatten()
+        .map(|c| (c.clone(), Vec::new(), IndexMap::new()))
+        .collect()
+}
+
 /// Whether a raw event fits a rule's log source.
 pub fn raw_fit<'a>(ls: &LogSource, origin: &EventOrigin) -> RawFit<'a> {
     if origin.is_unknown() {

@@ -39,6 +39,12 @@ fn find<'a>(event: &'a Value, name: &str, flat: bool) -> Vec<&'a Value> {
     out
 }
 
+/// Whether the event is an object with none of the Windows event shapes: then the values of an
+/// undotted name are those of its top-level key of that name, and nothing else.
+pub fn is_flat(event: &Value) -> bool {
+    event.is_object() && windows_scopes(event).is_empty()
+}
+
 /// The objects a Windows event keeps its fields in, most specific first.
 fn windows_scopes(event: &Value) -> Vec<Scope<'_>> {
     let mut scopes = Vec::new();

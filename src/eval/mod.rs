@@ -17,6 +17,7 @@ pub mod evtx;
 pub mod input;
 pub mod logsource;
 pub mod lookup;
+pub mod prefilter;
 pub mod re2;
 pub mod result;
 pub mod row;
@@ -71,6 +72,9 @@ pub struct Options {
     /// The most events listed per list of a rule (alerts, remaining, suppressed); every one
     /// is still counted. `None`: all.
     pub list_limit: Option<usize>,
+    /// Raw mode: check every event against every rule of its log source, without the literal
+    /// prefilter (slower; the report is the same, which the tests check).
+    pub exhaustive: bool,
 }
 
 /// Events read from files, with what was read.
@@ -266,7 +270,7 @@ pub fn evaluate_with(
 
 /// Events evaluated at a time: enough for every core to have work, few enough that memory
 /// does not depend on how many events there are.
-pub const CHUNK: usize = 4096;
+pub const CHUNK: usize = 2048;
 
 /// Evaluates converted rules on event files read as a stream, [`CHUNK`] events at a time:
 /// memory stays flat however many events the files hold (JSON Lines, CSV and EVTX files are
@@ -306,6 +310,8 @@ pub fn evaluate_stream(
         while !chunk.is_empty() {
             run.add(&chunk);
             done(chunk.len());
+            // The chunk goes before the next is read: one chunk in memory at a time.
+            chunk.clear();
             chunk = stream.next_chunk(CHUNK);
         }
         run.finish(stream.finish(), reason)

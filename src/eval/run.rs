@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::compile::Program;
 use super::input::Event;
 use super::logsource::{self, EventOrigin, RawFit, Source};
+use super::prefilter::{self, Needles, Plan, Scratch};
 use super::result::{
     EventRef, EventsSummary, ExclusionReport, ExclusionWarning, Label, Report, RuleLabels,
     RuleReport, SCHEMA, Status, Summary, Verdict,
@@ -45,6 +46,14 @@ pub struct Run<'a> {
     lists: Vec<std::ops::Range<usize>>,
     /// Raw mode: the distinct origins (channel, event id) seen, numbered.
     origins: HashMap<EventOrigin, u32>,
+    /// Raw mode: the origins by number.
+    origin_list: Vec<EventOrigin>,
+    /// Raw mode: per origin number, its prefilter in `plan_list` (origins whose events the
+    /// same conditions fit share one).
+    plans: Vec<usize>,
+    /// Raw mode: the prefilters, by the conditions (with variants) they are for.
+    plan_list: Vec<Plan>,
+    plan_keys: HashMap<Vec<(u32, u32)>, usize>,
     /// Raw mode: events with neither channel nor event id.
     unplaced: usize,
 }
@@ -56,6 +65,8 @@ struct Cond<'a> {
     /// `None` when it cannot run (the report's note says why).
     work: Option<Work<'a>>,
     acc: Acc,
+    /// Raw mode without exclusions: events are first checked with the prefilter.
+    fast: bool,
 }
 
 struct Work<'a> {
@@ -74,13 +85,23 @@ enum How<'a> {
         rule: &'a Rule,
         expr: &'a Expr,
         applying: Vec<&'a Scenario>,
+        /// What the rule as written requires (the prefilter's needles).
+        needles: Option<Needles>,
         /// Per source with its own field names (Security 4688), the rule and each exclusion
         /// renamed, compiled once.
-        variants: Vec<(&'static Source, Program, Vec<Option<Program>>)>,
+        variants: Vec<Variant>,
         /// Per origin number: `None` not yet known, `Some(None)` not of the log source,
         /// `Some(Some(v))` of it, with the variant (`v` = 0: as written; `k` + 1: variant `k`).
         fit: Vec<Option<Option<usize>>>,
     },
+}
+
+/// The rule and its exclusions with the field names of one event source.
+struct Variant {
+    source: &'static Source,
+    program: Program,
+    exclusions: Vec<Option<Program>>,
+    needles: Option<Needles>,
 }
 
 /// What one chunk's events say about themselves, worked out once for all rule conditions.
@@ -96,6 +117,10 @@ struct Chunk<'e> {
     origin: Vec<u32>,
     /// Raw: whether each event names neither channel nor event id.
     unknown: Vec<bool>,
+    /// Raw: the origin numbers of the chunk with their event counts.
+    counts: Vec<(u32, usize)>,
+    /// Raw: the number of the origin that names neither channel nor event id.
+    unknown_origin: Option<u32>,
 }
 
 /// Alerts and other events listed, up to a limit, with their count.
@@ -173,6 +198,9 @@ impl<'a> Run<'a> {
                 lists.push(conds.len()..conds.len() + v.len());
             }
             for cond in &mut v {
+                cond.fast = mode == Mode::Raw
+                    && !opts.exhaustive
+                    && cond.work.as_ref().is_some_and(|w| w.exclusions.is_empty());
                 if let Some(w) = &cond.work {
                     cond.acc.xs = w
                         .exclusions
@@ -194,6 +222,10 @@ impl<'a> Run<'a> {
             conds,
             lists,
             origins: HashMap::new(),
+            origin_list: Vec::new(),
+            plans: Vec::new(),
+            plan_list: Vec::new(),
+            plan_keys: HashMap::new(),
             unplaced: 0,
         }
     }
@@ -205,8 +237,17 @@ impl<'a> Run<'a> {
         let (mode, limit) = (self.mode, self.opts.list_limit.unwrap_or(usize::MAX));
         let table = self.opts.table.as_deref();
         let with_lists = !self.lists.is_empty();
-        self.conds.par_iter_mut().for_each(|cond| {
-            cond.add(&chunk, mode, limit, table, with_lists);
+        // Labelled events go the general way, which also keeps the labels' accounts.
+        let alerts = if mode == Mode::Raw && !chunk.labelled.contains(&true) {
+            self.plan_new_origins();
+            self.prefiltered_alerts(&chunk)
+        } else {
+            Vec::new()
+        };
+        let conds = self.conds.par_iter_mut().enumerate();
+        conds.for_each(|(k, cond)| match alerts.get(k) {
+            Some(alerted) if cond.fast => cond.add_alerts(&chunk, alerted, limit, with_lists),
+            _ => cond.add(&chunk, mode, limit, table, with_lists),
         });
         // A rule with a condition list alerts when any condition does: an event labelled
         // `alert` is missed only when every condition misses it.
@@ -247,6 +288,8 @@ impl<'a> Run<'a> {
             fits: HashMap::new(),
             origin: Vec::new(),
             unknown: Vec::new(),
+            counts: Vec::new(),
+            unknown_origin: None,
         };
         match self.mode {
             Mode::Target => {
@@ -280,16 +323,117 @@ impl<'a> Run<'a> {
                     .collect();
                 chunk.unknown = origins.iter().map(EventOrigin::is_unknown).collect();
                 self.unplaced += chunk.unknown.iter().filter(|u| **u).count();
-                chunk.origin = origins
-                    .into_iter()
-                    .map(|o| {
-                        let next = u32::try_from(self.origins.len()).unwrap_or(u32::MAX);
-                        *self.origins.entry(o).or_insert(next)
-                    })
-                    .collect();
+                let mut counts: HashMap<u32, usize> = HashMap::new();
+                for o in origins {
+                    let n = match self.origins.get(&o) {
+                        Some(n) => *n,
+                        None => {
+                            let n = u32::try_from(self.origin_list.len()).unwrap_or(u32::MAX);
+                            self.origins.insert(o.clone(), n);
+                            self.origin_list.push(o);
+                            n
+                        }
+                    };
+                    *counts.entry(n).or_default() += 1;
+                    chunk.origin.push(n);
+                }
+                chunk.unknown_origin = self.origins.get(&EventOrigin::default()).copied();
+                chunk.counts = counts.into_iter().collect();
+                chunk.counts.sort_unstable();
             }
         }
         chunk
+    }
+
+    /// Raw mode: every condition's fit with the origins seen for the first time (renamed
+    /// programs compiled on all cores), and their prefilters.
+    fn plan_new_origins(&mut self) {
+        use rayon::prelude::*;
+        let new = self.plans.len()..self.origin_list.len();
+        if new.is_empty() {
+            return;
+        }
+        let origins = &self.origin_list;
+        self.conds.par_iter_mut().for_each(|c| {
+            if let Some(w) = &mut c.work {
+                for o in new.clone() {
+                    if let Some(origin) = origins.get(o) {
+                        w.how.fit(o, || origin.clone());
+                    }
+                }
+            }
+        });
+        for o in new {
+            let items: Vec<(u32, u32, Option<&Needles>)> = self
+                .conds
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.fast)
+                .filter_map(|(k, c)| {
+                    let how = &c.work.as_ref()?.how;
+                    let v = how.fitted(o)?;
+                    Some((
+                        u32::try_from(k).ok()?,
+                        u32::try_from(v).ok()?,
+                        how.needles(v),
+                    ))
+                })
+                .collect();
+            let key: Vec<(u32, u32)> = items.iter().map(|&(k, v, _)| (k, v)).collect();
+            let at = match self.plan_keys.get(&key) {
+                Some(&at) => at,
+                None => {
+                    self.plan_list.push(Plan::build(&items));
+                    self.plan_keys.insert(key, self.plan_list.len() - 1);
+                    self.plan_list.len() - 1
+                }
+            };
+            self.plans.push(at);
+        }
+    }
+
+    /// Raw mode: per condition, the chunk's events (positions) it alerts on, found through the
+    /// prefilter; an event is checked only against the conditions it could match.
+    fn prefiltered_alerts(&self, chunk: &Chunk) -> Vec<Vec<usize>> {
+        use rayon::prelude::*;
+        let n = self.conds.len();
+        let per_event: Vec<Vec<u32>> = chunk
+            .events
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || (Scratch::default(), Vec::new()),
+                |(scratch, candidates), (i, e)| {
+                    let plan = chunk
+                        .origin
+                        .get(i)
+                        .and_then(|o| self.plans.get(*o as usize));
+                    let Some(plan) = plan.and_then(|&p| self.plan_list.get(p)) else {
+                        return Vec::new();
+                    };
+                    plan.candidates(&e.value, n, scratch, candidates);
+                    candidates
+                        .iter()
+                        .filter(|&&(k, v)| {
+                            self.conds
+                                .get(k as usize)
+                                .and_then(|c| c.work.as_ref())
+                                .is_some_and(|w| w.rule_program(v as usize).matches(&e.value))
+                        })
+                        .map(|&(k, _)| k)
+                        .collect()
+                },
+            )
+            .collect();
+        let mut per_cond = vec![Vec::new(); n];
+        for (i, hits) in per_event.iter().enumerate() {
+            for &k in hits {
+                if let Some(list) = per_cond.get_mut(k as usize) {
+                    list.push(i);
+                }
+            }
+        }
+        per_cond
     }
 
     /// The report, once every chunk has been added.
@@ -353,6 +497,7 @@ fn failed<'a>(c: &'a Conversion, condition: usize, note: String) -> Cond<'a> {
         },
         work: None,
         acc: Acc::default(),
+        fast: false,
     }
 }
 
@@ -420,6 +565,7 @@ fn target_conds<'a>(c: &'a Conversion, pipeline: &'a Pipeline) -> Vec<Cond<'a>> 
             report,
             work,
             acc: Acc::default(),
+            fast: false,
         });
     }
     out
@@ -461,6 +607,7 @@ fn raw_conds<'a>(c: &'a Conversion, scenarios: &'a [Scenario]) -> Vec<Cond<'a>> 
                     rule,
                     expr: &cond.expr,
                     applying,
+                    needles: prefilter::required(&cond.expr),
                     variants: Vec::new(),
                     fit: Vec::new(),
                 },
@@ -468,12 +615,36 @@ fn raw_conds<'a>(c: &'a Conversion, scenarios: &'a [Scenario]) -> Vec<Cond<'a>> 
                 exclusions,
             }),
             acc: Acc::default(),
+            fast: false,
         });
     }
     out
 }
 
 impl Cond<'_> {
+    /// Raw mode, prefiltered: the chunk's alerts are known (`alerted`, positions in order);
+    /// what is left is counting the events of the log source and listing the alerts.
+    fn add_alerts(&mut self, chunk: &Chunk, alerted: &[usize], limit: usize, with_lists: bool) {
+        let Some(work) = &self.work else { return };
+        let acc = &mut self.acc;
+        for &(o, n) in &chunk.counts {
+            if work.how.fitted(o as usize).is_some() {
+                acc.considered += n;
+                if chunk.unknown_origin == Some(o) {
+                    acc.unplaced += n;
+                }
+            }
+        }
+        for e in alerted.iter().filter_map(|&i| chunk.events.get(i)) {
+            let make = || event_ref(e, &e.value, Mode::Raw, None);
+            acc.alerts.push(limit, make);
+            acc.remaining.push(limit, make);
+            if with_lists {
+                acc.chunk_alerted.push(e.index);
+            }
+        }
+    }
+
     /// Runs the condition on the chunk's events of its log source or table.
     fn add(
         &mut self,
@@ -521,29 +692,9 @@ impl Cond<'_> {
                         (row, 0)
                     }
                 }
-                How::Raw {
-                    rule,
-                    expr,
-                    applying,
-                    variants,
-                    fit,
-                } => {
+                how @ How::Raw { .. } => {
                     let o = chunk.origin.get(i).map_or(0, |o| *o as usize);
-                    if fit.len() <= o {
-                        fit.resize(o + 1, None);
-                    }
-                    let known = fit.get(o).copied().flatten();
-                    let v = match known {
-                        Some(v) => v,
-                        None => {
-                            let origin = EventOrigin::of(&e.value);
-                            let v = raw_variant(rule, expr, applying, variants, &origin);
-                            if let Some(slot) = fit.get_mut(o) {
-                                *slot = Some(v);
-                            }
-                            v
-                        }
-                    };
+                    let v = how.fit(o, || EventOrigin::of(&e.value));
                     let Some(v) = v else { continue };
                     if chunk.unknown.get(i).copied().unwrap_or(false) {
                         acc.unplaced += 1;
@@ -625,6 +776,7 @@ impl Cond<'_> {
             mut report,
             work,
             acc,
+            ..
         } = self;
         let Some(work) = work else { return report };
         if acc.considered == 0 {
@@ -693,7 +845,7 @@ impl Work<'_> {
         match &self.how {
             How::Raw { variants, .. } if variant > 0 => variants
                 .get(variant - 1)
-                .map_or(&self.program, |(_, p, _)| p),
+                .map_or(&self.program, |v| &v.program),
             _ => &self.program,
         }
     }
@@ -710,9 +862,56 @@ impl How<'_> {
         match self {
             How::Raw { variants, .. } if variant > 0 => variants
                 .get(variant - 1)
-                .and_then(|(_, _, xs)| xs.get(k).and_then(Option::as_ref))
+                .and_then(|v| v.exclusions.get(k).and_then(Option::as_ref))
                 .unwrap_or(written),
             _ => written,
+        }
+    }
+}
+
+impl How<'_> {
+    /// Raw mode: whether an event of origin number `o` (`event` is one) is of the rule's log
+    /// source, and with which variant (see [`raw_variant`]); worked out once per origin.
+    fn fit(&mut self, o: usize, origin: impl FnOnce() -> EventOrigin) -> Option<usize> {
+        let How::Raw {
+            rule,
+            expr,
+            applying,
+            variants,
+            fit,
+            ..
+        } = self
+        else {
+            return Some(0);
+        };
+        if fit.len() <= o {
+            fit.resize(o + 1, None);
+        }
+        if let Some(known) = fit.get(o).copied().flatten() {
+            return known;
+        }
+        let v = raw_variant(rule, expr, applying, variants, &origin());
+        if let Some(slot) = fit.get_mut(o) {
+            *slot = Some(v);
+        }
+        v
+    }
+
+    /// Raw mode: the fit already worked out for origin number `o` (`None`: not of the log
+    /// source, or not worked out).
+    fn fitted(&self, o: usize) -> Option<usize> {
+        match self {
+            How::Raw { fit, .. } => fit.get(o).copied().flatten().flatten(),
+            How::Target { .. } => None,
+        }
+    }
+
+    /// Raw mode: the prefilter's needles of a variant.
+    fn needles(&self, variant: usize) -> Option<&Needles> {
+        match self {
+            How::Raw { needles, .. } if variant == 0 => needles.as_ref(),
+            How::Raw { variants, .. } => variants.get(variant - 1)?.needles.as_ref(),
+            How::Target { .. } => None,
         }
     }
 }
@@ -724,7 +923,7 @@ fn raw_variant(
     rule: &Rule,
     expr: &Expr,
     applying: &[&Scenario],
-    variants: &mut Vec<(&'static Source, Program, Vec<Option<Program>>)>,
+    variants: &mut Vec<Variant>,
     origin: &EventOrigin,
 ) -> Option<usize> {
     let source: &'static Source = match logsource::raw_fit(&rule.logsource, origin) {
@@ -732,17 +931,23 @@ fn raw_variant(
         RawFit::Unknown | RawFit::Yes(None) => return Some(0),
         RawFit::Yes(Some(source)) => source,
     };
-    if let Some(at) = variants.iter().position(|(s, ..)| std::ptr::eq(*s, source)) {
+    if let Some(at) = variants.iter().position(|v| std::ptr::eq(v.source, source)) {
         return Some(at + 1);
     }
-    let Ok(p) = Program::raw(&rename(expr, &source.fields)) else {
+    let renamed = rename(expr, &source.fields);
+    let Ok(program) = Program::raw(&renamed) else {
         return Some(0);
     };
-    let xs = applying
+    let exclusions = applying
         .iter()
         .map(|s| Program::raw(&rename(&s.expr, &source.fields)).ok())
         .collect();
-    variants.push((source, p, xs));
+    variants.push(Variant {
+        source,
+        program,
+        exclusions,
+        needles: prefilter::required(&renamed),
+    });
     Some(variants.len())
 }
 

@@ -50,7 +50,7 @@ pub fn rows(q: &MappedQuery, n: usize, rng: &mut Rng, first_id: i64) -> Vec<Valu
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let mut row = Map::new();
-        let g = Gen { q };
+        let g = Gen { q: Some(q) };
         match i % 4 {
             // Satisfy the rule along a random branch.
             0 | 1 => g.assign(&whole, true, &mut row, rng),
@@ -90,8 +90,51 @@ fn leaves(e: &Expr) -> Vec<&Expr> {
     v
 }
 
+/// Raw events for a rule condition `e` (Sigma field names, as Sysmon writes them), in the
+/// channel and with an event id of the rule's Windows log source when it has one (renamed as
+/// that source names its fields: Security 4688 for process creation): the same mix as
+/// [`rows`], for checking raw mode against itself (the prefilter against `--exhaustive`).
+pub fn raw_events(rule: &crate::rule::Rule, e: &Expr, n: usize, rng: &mut Rng) -> Vec<Value> {
+    let g = Gen { q: None };
+    let sources = super::logsource::sources(&rule.logsource);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut row = Map::new();
+        match i % 4 {
+            0 | 1 => g.assign(e, true, &mut row, rng),
+            2 => {
+                g.assign(e, true, &mut row, rng);
+                let leaves = leaves(e);
+                if !leaves.is_empty() {
+                    let l = leaves[rng.below(leaves.len())];
+                    if let Expr::Field(p) = l {
+                        row.remove(&p.field);
+                    }
+                    g.assign(l, false, &mut row, rng);
+                }
+            }
+            _ => g.assign(e, false, &mut row, rng),
+        }
+        if let Some((channel, ids, fields)) = sources.get(rng.below(sources.len().max(1))) {
+            let mut renamed = Map::new();
+            for (k, v) in row {
+                let k = fields.get(&k).cloned().unwrap_or(k);
+                renamed.entry(k).or_insert(v);
+            }
+            row = renamed;
+            row.insert("Channel".into(), Value::String(channel.clone()));
+            if let Some(id) = ids.get(rng.below(ids.len().max(1))) {
+                row.insert("EventID".into(), Value::from(*id));
+            }
+        }
+        out.push(Value::Object(row));
+    }
+    out
+}
+
+/// Target mode: the mapped query the rows are for; raw mode: none (Sigma names, as written).
 struct Gen<'a> {
-    q: &'a MappedQuery,
+    q: Option<&'a MappedQuery>,
 }
 
 /// Texts that exercise the edges of string matching: case, non-ASCII, LIKE and regex
@@ -136,7 +179,7 @@ fn drop_char(s: &str, rng: &mut Rng) -> String {
 impl Gen<'_> {
     /// The columns a field is stored in.
     fn columns(&self, field: &str) -> Vec<String> {
-        match self.q.derived.get(field) {
+        match self.q.and_then(|q| q.derived.get(field)) {
             Some(d) => d.columns().into_iter().map(str::to_string).collect(),
             None => vec![field.to_string()],
         }
@@ -160,13 +203,18 @@ impl Gen<'_> {
             (Expr::Not(x), w) => self.assign(x, !w, row, rng),
             (Expr::Keyword(m), w) => {
                 let v = text_for(m, w, rng);
-                row.entry("ProcessCommandLine").or_insert(Value::String(v));
+                let field = if self.q.is_some() {
+                    "ProcessCommandLine"
+                } else {
+                    "CommandLine"
+                };
+                row.entry(field).or_insert(Value::String(v));
             }
             (Expr::Field(p), w) => {
                 // A second substring test on a column already set: grow the text so that both
                 // can hold (`contains a` and `endswith b` → `…a…b`).
                 if let (true, Op::Str(StrMatch::Text { how, value, .. }), None) =
-                    (w, &p.op, self.q.derived.get(&p.field))
+                    (w, &p.op, self.q.and_then(|q| q.derived.get(&p.field)))
                     && let Some(Value::String(have)) = row.get(&p.field)
                 {
                     let grown = match how {
@@ -186,7 +234,12 @@ impl Gen<'_> {
     }
 
     fn set(&self, field: &str, v: Value, row: &mut Map<String, Value>) {
-        let target = match self.q.derived.get(field) {
+        let Some(q) = self.q else {
+            // Raw: the name as written (a dotted name as one key, which lookups read first).
+            row.entry(field).or_insert(v);
+            return;
+        };
+        let target = match q.derived.get(field) {
             Some(d @ (Derived::FilePath { .. } | Derived::Join { .. } | Derived::Json { .. })) => {
                 Target::Derived(d.clone())
             }
@@ -212,7 +265,8 @@ impl Gen<'_> {
     }
 
     fn ty(&self, field: &str) -> ColumnType {
-        self.q.field_type(field)
+        // Raw events hold what the source wrote: any JSON type.
+        self.q.map_or(ColumnType::Dynamic, |q| q.field_type(field))
     }
 
     fn value(
