@@ -27,24 +27,48 @@ pub type Needles = Vec<(String, String)>;
 /// (not a Sigma field name, which cannot hold a NUL).
 pub const ANY: &str = "\0any";
 
-/// What a rule's matching requires, `None` when nothing can be said (a regex, a number, …).
-pub fn required(e: &Expr) -> Option<Needles> {
+/// What a rule's matching requires: groups of needles, one needle of every group found in its
+/// field; at most [`GROUPS`] groups, the most selective. Empty when nothing can be said (a
+/// regex, a number, a `not` …).
+pub type Requirement = Vec<Needles>;
+
+/// Groups kept per requirement (an `and` of an image and a command line needs both).
+pub const GROUPS: usize = 2;
+
+/// What matching `e` requires.
+pub fn required(e: &Expr) -> Requirement {
     match e {
-        // Any one operand will do: the most selective.
-        Expr::And(v) => v.iter().filter_map(required).max_by_key(selectivity),
-        // Every branch must say what it requires.
-        Expr::Or(v) => {
-            let mut out = Vec::new();
-            for x in v {
-                out.extend(required(x)?);
-            }
-            Some(out)
+        // Every operand's groups hold: the most selective of them.
+        Expr::And(v) => {
+            let mut groups: Vec<Needles> = v.iter().flat_map(required).collect();
+            groups.sort_by_key(|g| std::cmp::Reverse(selectivity(g)));
+            groups.truncate(GROUPS);
+            groups
         }
-        Expr::Not(_) => None,
-        Expr::Keyword(m) => Some(vec![(ANY.to_string(), needle(m)?)]),
+        // The branch that holds has its groups hold: group `j` is every branch's `j`-th.
+        Expr::Or(v) => {
+            let branches: Vec<Requirement> = v.iter().map(required).collect();
+            let k = branches.iter().map(Vec::len).min().unwrap_or(0);
+            (0..k)
+                .map(|j| {
+                    branches
+                        .iter()
+                        .filter_map(|b| b.get(j))
+                        .flatten()
+                        .cloned()
+                        .collect()
+                })
+                .collect()
+        }
+        Expr::Not(_) => Vec::new(),
+        Expr::Keyword(m) => needle(m)
+            .map(|n| vec![vec![(ANY.to_string(), n)]])
+            .unwrap_or_default(),
         Expr::Field(p) => match &p.op {
-            Op::Str(m) => Some(vec![(p.field.clone(), needle(m)?)]),
-            _ => None,
+            Op::Str(m) => needle(m)
+                .map(|n| vec![vec![(p.field.clone(), n)]])
+                .unwrap_or_default(),
+            _ => Vec::new(),
         },
     }
 }
@@ -80,8 +104,8 @@ fn ascii_run(s: &str) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-/// Needle → the rules (with their variant) it stands for, in first-seen order.
-type Postings<'a> = indexmap::IndexMap<&'a str, Vec<(u32, u32)>>;
+/// Needle → the rules it stands for, in first-seen order.
+type Postings<'a> = indexmap::IndexMap<&'a str, Vec<Post>>;
 
 /// The prefilter for one kind of event: the rules of its log source, their needles by field.
 #[derive(Debug, Default)]
@@ -97,37 +121,58 @@ pub struct Plan {
     always: Vec<(u32, u32)>,
 }
 
+/// A needle's rule: which of its groups the needle is in (a bit), and all its groups' bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Post {
+    rule: u32,
+    variant: u32,
+    bit: u8,
+    full: u8,
+}
+
 #[derive(Debug)]
 struct PlanField {
     name: String,
     ac: AhoCorasick,
-    /// Per needle, the rules (with their variant) it stands for.
-    postings: Vec<Vec<(u32, u32)>>,
+    /// Per needle, the rules it stands for.
+    postings: Vec<Vec<Post>>,
 }
 
-/// Per thread: which rules are already candidates for the current event.
+/// Marks a rule already made a candidate for the current event.
+const DONE: u8 = 0x80;
+
+/// Per thread: per rule, the groups found so far for the current event.
 #[derive(Debug, Default)]
 pub struct Scratch {
     stamp: Vec<u32>,
+    found: Vec<u8>,
     epoch: u32,
 }
 
 impl Plan {
-    /// The plan for rules `(rule, variant, needles)`.
-    pub fn build(items: &[(u32, u32, Option<&Needles>)]) -> Plan {
+    /// The plan for rules `(rule, variant, requirement)`.
+    pub fn build(items: &[(u32, u32, &Requirement)]) -> Plan {
         let mut plan = Plan::default();
         // Per field: needle → postings, in first-seen order.
         let mut grouped: indexmap::IndexMap<&str, Postings> = indexmap::IndexMap::new();
-        for &(rule, variant, needles) in items {
-            match needles {
-                None => plan.always.push((rule, variant)),
-                Some(n) => {
-                    for (field, needle) in n {
-                        let postings = grouped.entry(field).or_default();
-                        let list = postings.entry(needle).or_default();
-                        if list.last() != Some(&(rule, variant)) {
-                            list.push((rule, variant));
-                        }
+        for &(rule, variant, groups) in items {
+            if groups.is_empty() {
+                plan.always.push((rule, variant));
+                continue;
+            }
+            let groups = &groups[..groups.len().min(GROUPS)];
+            let full = (1u8 << groups.len()) - 1;
+            for (g, needles) in groups.iter().enumerate() {
+                let post = Post {
+                    rule,
+                    variant,
+                    bit: 1 << g,
+                    full,
+                };
+                for (field, needle) in needles {
+                    let list = grouped.entry(field).or_default().entry(needle).or_default();
+                    if list.last() != Some(&post) {
+                        list.push(post);
                     }
                 }
             }
@@ -139,7 +184,8 @@ impl Plan {
                 .build(needles.keys());
             let Ok(ac) = ac else {
                 // Too many needles for one automaton: their rules are always checked.
-                plan.always.extend(needles.into_values().flatten());
+                let posts = needles.into_values().flatten();
+                plan.always.extend(posts.map(|p| (p.rule, p.variant)));
                 continue;
             };
             let at = plan.fields.len();
@@ -176,6 +222,7 @@ impl Plan {
         }
         if scratch.stamp.len() < rules {
             scratch.stamp.resize(rules, 0);
+            scratch.found.resize(rules, 0);
         }
         scratch.epoch = scratch.epoch.wrapping_add(1);
         if scratch.epoch == 0 {
@@ -252,12 +299,23 @@ impl PlanField {
             let Some(list) = self.postings.get(m.pattern().as_usize()) else {
                 continue;
             };
-            for &(rule, variant) in list {
-                if let Some(s) = scratch.stamp.get_mut(rule as usize)
-                    && *s != scratch.epoch
-                {
-                    *s = scratch.epoch;
-                    out.push((rule, variant));
+            for p in list {
+                let r = p.rule as usize;
+                let (Some(stamp), Some(found)) =
+                    (scratch.stamp.get_mut(r), scratch.found.get_mut(r))
+                else {
+                    continue;
+                };
+                if *stamp != scratch.epoch {
+                    *stamp = scratch.epoch;
+                    *found = 0;
+                }
+                if *found & DONE == 0 {
+                    *found |= p.bit;
+                    if *found & p.full == p.full {
+                        *found |= DONE;
+                        out.push((p.rule, p.variant));
+                    }
                 }
             }
         }
@@ -270,95 +328,115 @@ mod tests {
     use crate::rule::load_source;
     use serde_json::json;
 
-    fn needles(detection: &str) -> Option<Needles> {
+    fn needles(detection: &str) -> Requirement {
         let text = format!(
             "title: t\nlogsource: {{product: windows, category: process_creation}}\ndetection:\n{detection}\n"
         );
         let file = load_source("t.yml", &text);
-        let doc = file.documents.first()?.document.as_ref()?;
-        let crate::rule::Document::Rule(rule) = doc else {
-            return None;
+        let Some(Some(crate::rule::Document::Rule(rule))) =
+            file.documents.first().map(|d| d.document.as_ref())
+        else {
+            return vec![vec![("no rule".into(), String::new())]];
         };
-        required(&rule.conditions.first()?.expr)
+        rule.conditions
+            .first()
+            .map(|c| required(&c.expr))
+            .unwrap_or_default()
+    }
+
+    fn group(pairs: &[(&str, &str)]) -> Needles {
+        pairs
+            .iter()
+            .map(|(f, n)| (f.to_string(), n.to_string()))
+            .collect()
     }
 
     #[test]
     fn needles_come_from_what_a_match_cannot_do_without() {
-        // An `and`: the most selective operand; an `or`: every branch.
+        // An `and`: its two most selective groups; an `or`: every branch.
         let n = needles(
             "  s: {Image|endswith: ['\\\\cmd.exe', '\\\\pwsh.exe'], CommandLine|contains: ' /c '}\n  condition: s",
         );
         assert_eq!(
             n,
-            Some(vec![
-                ("Image".into(), "\\cmd.exe".into()),
-                ("Image".into(), "\\pwsh.exe".into())
-            ])
+            [
+                group(&[("Image", "\\cmd.exe"), ("Image", "\\pwsh.exe")]),
+                group(&[("CommandLine", " /c ")])
+            ]
+        );
+        // An `or` of `and`s: group j is every branch's j-th.
+        let n = needles(
+            "  a: {Image|endswith: '\\\\a.exe', CommandLine|contains: 'xx'}\n  b: {Image|endswith: '\\\\b.exe', User: 'yyy'}\n  condition: a or b",
+        );
+        assert_eq!(
+            n,
+            [
+                group(&[("Image", "\\a.exe"), ("Image", "\\b.exe")]),
+                group(&[("CommandLine", "xx"), ("User", "yyy")])
+            ]
         );
         // Keywords: a needle in any value.
         assert_eq!(
             needles("  k: ['Mimikatz', 'sekurlsa::']\n  condition: k"),
-            Some(vec![
-                (ANY.into(), "mimikatz".into()),
-                (ANY.into(), "sekurlsa::".into())
-            ])
+            [group(&[(ANY, "mimikatz"), (ANY, "sekurlsa::")])]
         );
         // `not`, regexes and numbers say nothing; an `or` with such a branch says nothing.
-        assert_eq!(needles("  s: {Image|re: 'a.b'}\n  condition: s"), None);
-        assert_eq!(
-            needles("  a: {Image: x.exe}\n  b: {EventID: 4}\n  condition: a or b"),
-            None
-        );
+        assert!(needles("  s: {Image|re: 'a.b'}\n  condition: s").is_empty());
+        assert!(needles("  a: {Image: x.exe}\n  b: {EventID: 4}\n  condition: a or b").is_empty());
         assert_eq!(
             needles("  a: {Image: x.exe}\n  b: {User: y}\n  condition: not a and b"),
-            Some(vec![("User".into(), "y".into())])
+            [group(&[("User", "y")])]
         );
         // Wildcards: the longest literal; non-ASCII: the longest ASCII run, lower-cased.
         assert_eq!(
             needles("  s: {CommandLine: '*-ENC*base64*'}\n  condition: s"),
-            Some(vec![("CommandLine".into(), "base64".into())])
+            [group(&[("CommandLine", "base64")])]
         );
         assert_eq!(
             needles("  s: {Image|endswith: 'Ünïcode.EXE'}\n  condition: s"),
-            Some(vec![("Image".into(), "code.exe".into())])
+            [group(&[("Image", "code.exe")])]
         );
     }
 
     #[test]
-    fn candidates_are_the_rules_whose_needles_occur() {
-        let a: Needles = vec![("Image".into(), "\\cmd.exe".into())];
-        let b = vec![(
-            "CommandLine".to_string(),
-            ascii_run("x ÜNÏ -enc").unwrap_or_default(),
-        )];
-        let k: Needles = vec![(ANY.into(), "lsass".into())];
+    fn candidates_are_the_rules_whose_groups_are_all_found() {
+        let a = vec![group(&[("Image", "\\cmd.exe")])];
+        let b = vec![group(&[("CommandLine", " -enc")])];
+        let k = vec![group(&[(ANY, "lsass")])];
+        // Both groups needed: an image and a command line.
+        let ab = vec![
+            group(&[("Image", "\\cmd.exe")]),
+            group(&[("CommandLine", "/c")]),
+        ];
+        let none = Vec::new();
         let plan = Plan::build(&[
-            (0, 0, Some(&a)),
-            (1, 0, Some(&b)),
-            (2, 1, None),
-            (3, 0, Some(&k)),
+            (0, 0, &a),
+            (1, 0, &b),
+            (2, 1, &none),
+            (3, 0, &k),
+            (4, 0, &ab),
         ]);
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
-        let ev = json!({"Image": "C:\\Windows\\CMD.EXE", "CommandLine": ["a", "X ÜNÏ -ENC"]});
-        plan.candidates(&ev, 4, &mut scratch, &mut out);
-        out.sort_unstable();
-        assert_eq!(out, [(0, 0), (1, 0), (2, 1)]);
+        let mut run = |ev: serde_json::Value| {
+            plan.candidates(&ev, 5, &mut scratch, &mut out);
+            out.sort_unstable();
+            out.clone()
+        };
+        let both = json!({"Image": "C:\\Windows\\CMD.EXE", "CommandLine": ["a", "X ÜNÏ -ENC /C"]});
+        assert_eq!(run(both), [(0, 0), (1, 0), (2, 1), (4, 0)]);
+        let image_only = json!({"Image": "C:\\Windows\\CMD.EXE", "CommandLine": "dir"});
+        assert_eq!(run(image_only), [(0, 0), (2, 1)]);
         // A keyword's needle anywhere but in `_` metadata at the top.
-        let ev = json!({"a": {"b": [1, "x LSASS.exe"]}, "_name": "lsass"});
-        plan.candidates(&ev, 4, &mut scratch, &mut out);
-        out.sort_unstable();
-        assert_eq!(out, [(2, 1), (3, 0)]);
-        let ev = json!({"_name": "lsass"});
-        plan.candidates(&ev, 4, &mut scratch, &mut out);
-        assert_eq!(out, [(2, 1)]);
+        assert_eq!(
+            run(json!({"a": {"b": [1, "x LSASS.exe"]}, "_name": "lsass"})),
+            [(2, 1), (3, 0)]
+        );
+        assert_eq!(run(json!({"_name": "lsass"})), [(2, 1)]);
         // Windows-shaped events are read as the rules read them.
-        let ev = json!({"Event": {"EventData": {"Image": "c:\\cmd.exe"}}});
-        plan.candidates(&ev, 4, &mut scratch, &mut out);
-        out.sort_unstable();
-        assert_eq!(out, [(0, 0), (2, 1)]);
-        let ev = json!({"Image": "notepad.exe"});
-        plan.candidates(&ev, 4, &mut scratch, &mut out);
-        assert_eq!(out, [(2, 1)]);
+        assert_eq!(
+            run(json!({"Event": {"EventData": {"Image": "c:\\cmd.exe"}}})),
+            [(0, 0), (2, 1)]
+        );
     }
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::compile::Program;
 use super::input::Event;
 use super::logsource::{self, EventOrigin, RawFit, Source};
-use super::prefilter::{self, Needles, Plan, Scratch};
+use super::prefilter::{self, Plan, Requirement, Scratch};
 use super::result::{
     EventRef, EventsSummary, ExclusionReport, ExclusionWarning, Label, Report, RuleLabels,
     RuleReport, SCHEMA, Status, Summary, Verdict,
@@ -86,7 +86,7 @@ enum How<'a> {
         expr: &'a Expr,
         applying: Vec<&'a Scenario>,
         /// What the rule as written requires (the prefilter's needles).
-        needles: Option<Needles>,
+        needles: Requirement,
         /// Per source with its own field names (Security 4688), the rule and each exclusion
         /// renamed, compiled once.
         variants: Vec<Variant>,
@@ -101,7 +101,7 @@ struct Variant {
     source: &'static Source,
     program: Program,
     exclusions: Vec<Option<Program>>,
-    needles: Option<Needles>,
+    needles: Requirement,
 }
 
 /// What one chunk's events say about themselves, worked out once for all rule conditions.
@@ -364,7 +364,7 @@ impl<'a> Run<'a> {
             }
         });
         for o in new {
-            let items: Vec<(u32, u32, Option<&Needles>)> = self
+            let items: Vec<(u32, u32, &Requirement)> = self
                 .conds
                 .iter()
                 .enumerate()
@@ -375,7 +375,7 @@ impl<'a> Run<'a> {
                     Some((
                         u32::try_from(k).ok()?,
                         u32::try_from(v).ok()?,
-                        how.needles(v),
+                        how.needles(v)?,
                     ))
                 })
                 .collect();
@@ -907,10 +907,10 @@ impl How<'_> {
     }
 
     /// Raw mode: the prefilter's needles of a variant.
-    fn needles(&self, variant: usize) -> Option<&Needles> {
+    fn needles(&self, variant: usize) -> Option<&Requirement> {
         match self {
-            How::Raw { needles, .. } if variant == 0 => needles.as_ref(),
-            How::Raw { variants, .. } => variants.get(variant - 1)?.needles.as_ref(),
+            How::Raw { needles, .. } if variant == 0 => Some(needles),
+            How::Raw { variants, .. } => Some(&variants.get(variant - 1)?.needles),
             How::Target { .. } => None,
         }
     }
