@@ -59,12 +59,13 @@ pub struct EvalArgs {
     /// Target mode: the table every row belongs to (else `_table`, `Type`, or the columns).
     #[arg(long, value_name = "TABLE")]
     table: Option<String>,
-    /// Threads to evaluate rules on (default: all cores); the report is the same for any.
+    /// Threads to load, convert and evaluate rules on (default: all cores); the report is the
+    /// same for any.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
     /// The most events listed per rule in each list (alerts, suppressed, remaining); all are
     /// counted. 0 lists them all.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 100)]
     list_limit: usize,
     /// Raw mode: check every event against every rule of its log source, without the literal
     /// prefilter (slower; the report is the same).
@@ -159,6 +160,13 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
         return Ok(EXIT_USAGE);
     }
+    if let Some(n) = args.threads.and_then(|n| usize::try_from(n).ok()) {
+        // Loading and converting the rules too run on N threads. The global pool can only be
+        // set once per process; a second `run` in the same process keeps the first setting.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
     let (pipeline, scenarios) = match load_setup(&args.pipeline, &args.exclusions, "evaluated") {
         Ok(s) => s,
         Err(code) => return Ok(code),
@@ -168,9 +176,17 @@ pub(super) fn run(args: &EvalArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     let loaded = super::progress::load(&inputs);
-    let conversions = super::progress::convert(&loaded, &pipeline, &scenarios);
-    // The conversions keep what evaluation needs; the parsed YAML can go.
+    let mut conversions = super::progress::convert(&loaded, &pipeline, &scenarios);
+    // The conversions keep what evaluation needs; the parsed YAML can go, and in raw mode the
+    // mapped queries too (raw mode runs the rules as written).
     drop(loaded);
+    if args.mode == Some(Mode::Raw) {
+        for c in &mut conversions {
+            c.mapped = Vec::new();
+            c.queries = Vec::new();
+            c.meta = None;
+        }
+    }
     let opts = Options {
         mode: args.mode,
         table: args.table.clone(),

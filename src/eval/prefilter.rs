@@ -17,11 +17,21 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 
 use super::lookup;
-use crate::ir::{Expr, Op, PatternPart, StrMatch};
+use crate::backend::kql;
+use crate::ir::{CmpOp, Expr, Number, Op, PatternPart, StrMatch};
 
-/// Literals, one of which must occur in its field: `(field, needle)`, the needle lower-case
-/// ASCII; the field [`ANY`] stands for every value of the event (a keyword search).
-pub type Needles = Vec<(String, String)>;
+/// What must be in a field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Lit {
+    /// This text, lower-case ASCII, inside the field's text.
+    Text(String),
+    /// This integer, as the field's value read as a number.
+    Int(i64),
+}
+
+/// Needles, one of which must be found: `(field, needle)`; the field [`ANY`] stands for every
+/// value of the event (a keyword search).
+pub type Needles = Vec<(String, Lit)>;
 
 /// The "field" of a keyword's needle: any scalar of the event, as keyword searches read them
 /// (not a Sigma field name, which cannot hold a NUL).
@@ -61,13 +71,26 @@ pub fn required(e: &Expr) -> Requirement {
                 .collect()
         }
         Expr::Not(_) => Vec::new(),
-        Expr::Keyword(m) => needle(m)
-            .map(|n| vec![vec![(ANY.to_string(), n)]])
+        Expr::Keyword(m) => texts(m)
+            .map(|ns| {
+                vec![
+                    ns.into_iter()
+                        .map(|n| (ANY.to_string(), Lit::Text(n)))
+                        .collect(),
+                ]
+            })
             .unwrap_or_default(),
         Expr::Field(p) => match &p.op {
-            Op::Str(m) => needle(m)
-                .map(|n| vec![vec![(p.field.clone(), n)]])
+            Op::Str(m) => texts(m)
+                .map(|ns| {
+                    vec![
+                        ns.into_iter()
+                            .map(|n| (p.field.clone(), Lit::Text(n)))
+                            .collect(),
+                    ]
+                })
                 .unwrap_or_default(),
+            Op::Num(CmpOp::Eq, Number::Int(n)) => vec![vec![(p.field.clone(), Lit::Int(*n))]],
             _ => Vec::new(),
         },
     }
@@ -75,15 +98,20 @@ pub fn required(e: &Expr) -> Requirement {
 
 /// Longer needles hit fewer events; fewer alternatives, fewer rules to check.
 fn selectivity(n: &Needles) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = n.iter().map(|(_, s)| s.len()).min().unwrap_or(0);
+    let len = |l: &Lit| match l {
+        Lit::Text(s) => s.len(),
+        Lit::Int(_) => 8,
+    };
+    let shortest = n.iter().map(|(_, l)| len(l)).min().unwrap_or(0);
     (shortest.min(12), std::cmp::Reverse(n.len()))
 }
 
-/// The literal a text comparison cannot match without: its value's (or its pattern's longest
-/// literal's) longest ASCII run; none for a regex.
-fn needle(m: &StrMatch) -> Option<String> {
+/// Texts one of which a text comparison cannot match without: its value's (or its pattern's
+/// longest literal's) longest ASCII run; for a regex, the longest ASCII run of each literal
+/// a match must start with, when there are few.
+fn texts(m: &StrMatch) -> Option<Vec<String>> {
     match m {
-        StrMatch::Text { value, .. } => ascii_run(value),
+        StrMatch::Text { value, .. } => ascii_run(value).map(|n| vec![n]),
         StrMatch::Pattern { pattern, .. } => pattern
             .parts()
             .iter()
@@ -91,9 +119,30 @@ fn needle(m: &StrMatch) -> Option<String> {
                 PatternPart::Lit(s) => ascii_run(s),
                 _ => None,
             })
-            .max_by_key(String::len),
-        StrMatch::Regex(_) => None,
+            .max_by_key(String::len)
+            .map(|n| vec![n]),
+        StrMatch::Regex(r) => regex_prefixes(&kql::regex_text(r)),
     }
+}
+
+/// The ASCII runs of the literals every match of a regex starts with (regex-syntax's literal
+/// extraction over the pattern the evaluator compiles): `None` when they are not few and
+/// finite, or one of them has no ASCII.
+fn regex_prefixes(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
+    }
+    let mut out: Vec<String> = literals
+        .iter()
+        .map(|l| ascii_run(&String::from_utf8_lossy(l.as_bytes())))
+        .collect::<Option<_>>()?;
+    out.sort();
+    out.dedup();
+    Some(out)
 }
 
 /// The longest run of ASCII characters in `s`, lower-cased (`None` when there is none).
@@ -105,7 +154,7 @@ fn ascii_run(s: &str) -> Option<String> {
 }
 
 /// Needle → the rules it stands for, in first-seen order.
-type Postings<'a> = indexmap::IndexMap<&'a str, Vec<Post>>;
+type Postings<'a> = indexmap::IndexMap<&'a Lit, Vec<Post>>;
 
 /// The prefilter for one kind of event: the rules of its log source, their needles by field.
 #[derive(Debug, Default)]
@@ -119,6 +168,8 @@ pub struct Plan {
     any: Option<usize>,
     /// Rules (with their variant) that say nothing: always checked.
     always: Vec<(u32, u32)>,
+    /// Text needles over all fields.
+    needles: usize,
 }
 
 /// A needle's rule: which of its groups the needle is in (a bit), and all its groups' bits.
@@ -133,9 +184,14 @@ struct Post {
 #[derive(Debug)]
 struct PlanField {
     name: String,
-    ac: AhoCorasick,
-    /// Per needle, the rules it stands for.
+    /// The number of its first text needle among the plan's.
+    first: usize,
+    /// The text needles.
+    ac: Option<AhoCorasick>,
+    /// Per text needle, the rules it stands for.
     postings: Vec<Vec<Post>>,
+    /// Integer needles: the rules each stands for.
+    numbers: HashMap<i64, Vec<Post>>,
 }
 
 /// Marks a rule already made a candidate for the current event.
@@ -147,6 +203,9 @@ pub struct Scratch {
     stamp: Vec<u32>,
     found: Vec<u8>,
     epoch: u32,
+    /// Per text needle (numbered across the plan's fields): the event it was last found in,
+    /// so that a needle found again in the same event is not marked again.
+    seen: Vec<u32>,
 }
 
 impl Plan {
@@ -178,15 +237,32 @@ impl Plan {
             }
         }
         for (field, needles) in grouped {
+            let mut texts: Vec<&str> = Vec::new();
+            let mut postings = Vec::new();
+            let mut numbers: HashMap<i64, Vec<Post>> = HashMap::new();
+            for (lit, posts) in needles {
+                match lit {
+                    Lit::Text(t) => {
+                        texts.push(t);
+                        postings.push(posts);
+                    }
+                    Lit::Int(n) => numbers.entry(*n).or_default().extend(posts),
+                }
+            }
             let ac = AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .build(needles.keys());
-            let Ok(ac) = ac else {
-                // Too many needles for one automaton: their rules are always checked.
-                let posts = needles.into_values().flatten();
-                plan.always.extend(posts.map(|p| (p.rule, p.variant)));
-                continue;
+                .build(&texts);
+            let ac = match ac {
+                Ok(ac) if !texts.is_empty() => Some(ac),
+                Ok(_) => None,
+                Err(_) => {
+                    // Too many needles for one automaton: their rules are always checked.
+                    let posts = postings.into_iter().flatten();
+                    plan.always.extend(posts.map(|p| (p.rule, p.variant)));
+                    postings = Vec::new();
+                    None
+                }
             };
             let at = plan.fields.len();
             if field == ANY {
@@ -196,10 +272,14 @@ impl Plan {
             } else {
                 plan.by_name.insert(field.to_string(), at);
             }
+            let first = plan.needles;
+            plan.needles += postings.len();
             plan.fields.push(PlanField {
                 name: field.to_string(),
+                first,
                 ac,
-                postings: needles.into_values().collect(),
+                postings,
+                numbers,
             });
         }
         plan.always.sort_unstable();
@@ -224,9 +304,13 @@ impl Plan {
             scratch.stamp.resize(rules, 0);
             scratch.found.resize(rules, 0);
         }
+        if scratch.seen.len() < self.needles {
+            scratch.seen.resize(self.needles, 0);
+        }
         scratch.epoch = scratch.epoch.wrapping_add(1);
         if scratch.epoch == 0 {
             scratch.stamp.iter_mut().for_each(|s| *s = 0);
+            scratch.seen.iter_mut().for_each(|s| *s = 0);
             scratch.epoch = 1;
         }
         let mut scan = |field: &PlanField, v: &Value| {
@@ -290,33 +374,83 @@ impl PlanField {
             }
             _ => return,
         };
+        if !self.numbers.is_empty() {
+            self.scan_number(v, scratch, out);
+        }
+        let Some(ac) = &self.ac else { return };
         let text = if text.is_ascii() {
             text
         } else {
             Cow::Owned(text.to_lowercase())
         };
-        for m in self.ac.find_overlapping_iter(text.as_ref()) {
-            let Some(list) = self.postings.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            for p in list {
-                let r = p.rule as usize;
-                let (Some(stamp), Some(found)) =
-                    (scratch.stamp.get_mut(r), scratch.found.get_mut(r))
-                else {
-                    continue;
-                };
-                if *stamp != scratch.epoch {
-                    *stamp = scratch.epoch;
-                    *found = 0;
+        for m in ac.find_overlapping_iter(text.as_ref()) {
+            let k = m.pattern().as_usize();
+            // A needle found again in this event changes nothing.
+            match scratch.seen.get_mut(self.first + k) {
+                Some(seen) if *seen == scratch.epoch => continue,
+                Some(seen) => *seen = scratch.epoch,
+                None => {}
+            }
+            if let Some(list) = self.postings.get(k) {
+                mark(list, scratch, out);
+            }
+        }
+    }
+
+    /// Marks the rules of the integer the value reads as (raw mode's reading of a number: a
+    /// JSON number, or text that parses as one); a float too large to tell marks them all.
+    fn scan_number(&self, v: &Value, scratch: &mut Scratch, out: &mut Vec<(u32, u32)>) {
+        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+        let number = match v {
+            Value::Number(n) => n
+                .as_i64()
+                .map(Number::Int)
+                .or(n.as_f64().map(Number::Float)),
+            Value::String(s) => {
+                let t = s.trim();
+                t.parse::<i64>().ok().map(Number::Int).or_else(|| {
+                    t.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite())
+                        .map(Number::Float)
+                })
+            }
+            _ => None,
+        };
+        let key = match number {
+            Some(Number::Int(i)) => Some(i),
+            Some(Number::Float(f)) if f.abs() >= EXACT => {
+                for list in self.numbers.values() {
+                    mark(list, scratch, out);
                 }
-                if *found & DONE == 0 {
-                    *found |= p.bit;
-                    if *found & p.full == p.full {
-                        *found |= DONE;
-                        out.push((p.rule, p.variant));
-                    }
-                }
+                return;
+            }
+            Some(Number::Float(f)) if f.fract() == 0.0 => Some(f as i64),
+            _ => None,
+        };
+        if let Some(list) = key.and_then(|k| self.numbers.get(&k)) {
+            mark(list, scratch, out);
+        }
+    }
+}
+
+/// Marks a needle's rules found; a rule whose every group is found becomes a candidate.
+fn mark(list: &[Post], scratch: &mut Scratch, out: &mut Vec<(u32, u32)>) {
+    for p in list {
+        let r = p.rule as usize;
+        let (Some(stamp), Some(found)) = (scratch.stamp.get_mut(r), scratch.found.get_mut(r))
+        else {
+            continue;
+        };
+        if *stamp != scratch.epoch {
+            *stamp = scratch.epoch;
+            *found = 0;
+        }
+        if *found & DONE == 0 {
+            *found |= p.bit;
+            if *found & p.full == p.full {
+                *found |= DONE;
+                out.push((p.rule, p.variant));
             }
         }
     }
@@ -336,7 +470,7 @@ mod tests {
         let Some(Some(crate::rule::Document::Rule(rule))) =
             file.documents.first().map(|d| d.document.as_ref())
         else {
-            return vec![vec![("no rule".into(), String::new())]];
+            return vec![vec![("no rule".into(), Lit::Int(0))]];
         };
         rule.conditions
             .first()
@@ -347,7 +481,7 @@ mod tests {
     fn group(pairs: &[(&str, &str)]) -> Needles {
         pairs
             .iter()
-            .map(|(f, n)| (f.to_string(), n.to_string()))
+            .map(|(f, n)| (f.to_string(), Lit::Text(n.to_string())))
             .collect()
     }
 
@@ -380,9 +514,27 @@ mod tests {
             needles("  k: ['Mimikatz', 'sekurlsa::']\n  condition: k"),
             [group(&[(ANY, "mimikatz"), (ANY, "sekurlsa::")])]
         );
-        // `not`, regexes and numbers say nothing; an `or` with such a branch says nothing.
-        assert!(needles("  s: {Image|re: 'a.b'}\n  condition: s").is_empty());
-        assert!(needles("  a: {Image: x.exe}\n  b: {EventID: 4}\n  condition: a or b").is_empty());
+        // Integers are looked up as numbers; regexes by the literals their matches start with.
+        assert_eq!(
+            needles("  a: {Image: x.exe}\n  b: {EventID: 4}\n  condition: a or b"),
+            [vec![
+                ("Image".to_string(), Lit::Text("x.exe".into())),
+                ("EventID".to_string(), Lit::Int(4))
+            ]]
+        );
+        assert_eq!(
+            needles("  s: {CommandLine|re: '(Invoke|iex)-Obf'}\n  condition: s"),
+            [group(&[
+                ("CommandLine", "iex-obf"),
+                ("CommandLine", "invoke-obf")
+            ])]
+        );
+        // `not`, regexes that can start anywhere, other comparisons say nothing; an `or` with
+        // such a branch says nothing.
+        assert!(needles("  s: {Image|re: '.*a.b'}\n  condition: s").is_empty());
+        assert!(
+            needles("  a: {Image: x.exe}\n  b: {EventID|gt: 4}\n  condition: a or b").is_empty()
+        );
         assert_eq!(
             needles("  a: {Image: x.exe}\n  b: {User: y}\n  condition: not a and b"),
             [group(&[("User", "y")])]
@@ -433,7 +585,35 @@ mod tests {
             [(2, 1), (3, 0)]
         );
         assert_eq!(run(json!({"_name": "lsass"})), [(2, 1)]);
-        // Windows-shaped events are read as the rules read them.
+        // Integers: read as raw mode reads numbers (JSON numbers, numeric text).
+        let id = vec![vec![("EventID".to_string(), Lit::Int(255))]];
+        let plan = Plan::build(&[(0, 0, &id)]);
+        let mut ids = |ev: serde_json::Value| {
+            plan.candidates(&ev, 1, &mut scratch, &mut out);
+            out.len()
+        };
+        assert_eq!(ids(json!({"EventID": 255})), 1);
+        assert_eq!(ids(json!({"EventID": " 255"})), 1);
+        assert_eq!(ids(json!({"EventID": 255.0})), 1);
+        assert_eq!(ids(json!({"EventID": [1, 255]})), 1);
+        assert_eq!(ids(json!({"EventID": 1})), 0);
+        assert_eq!(ids(json!({"EventID": 255.5})), 0);
+        // Too large to tell an integer from: kept.
+        assert_eq!(ids(json!({"EventID": 1e300})), 1);
+    }
+
+    #[test]
+    fn windows_shaped_events_are_read_as_the_rules_read_them() {
+        let a = vec![group(&[("Image", "\\cmd.exe")])];
+        let none = Vec::new();
+        let plan = Plan::build(&[(0, 0, &a), (2, 1, &none)]);
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        let mut run = |ev: serde_json::Value| {
+            plan.candidates(&ev, 5, &mut scratch, &mut out);
+            out.sort_unstable();
+            out.clone()
+        };
         assert_eq!(
             run(json!({"Event": {"EventData": {"Image": "c:\\cmd.exe"}}})),
             [(0, 0), (2, 1)]

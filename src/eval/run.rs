@@ -637,8 +637,8 @@ impl Cond<'_> {
         }
         for e in alerted.iter().filter_map(|&i| chunk.events.get(i)) {
             let make = || event_ref(e, &e.value, Mode::Raw, None);
+            // No exclusion: the remaining alerts are the alerts (see `finish`).
             acc.alerts.push(limit, make);
-            acc.remaining.push(limit, make);
             if with_lists {
                 acc.chunk_alerted.push(e.index);
             }
@@ -744,7 +744,7 @@ impl Cond<'_> {
                 if with_lists {
                     acc.chunk_alerted.push(e.index);
                 }
-                if !suppressed {
+                if !suppressed && !work.exclusions.is_empty() {
                     acc.remaining.push(limit, make);
                 }
             }
@@ -810,8 +810,14 @@ impl Cond<'_> {
                 .exclusions
                 .push(exclusion_report(x, xa, alerts, labelled));
         }
-        report.remaining_count = acc.remaining.count;
-        report.remaining = acc.remaining.items;
+        if work.exclusions.is_empty() {
+            // Nothing to suppress: the alerts remain (listed once while running).
+            report.remaining_count = report.alert_count;
+            report.remaining = report.alerts.clone();
+        } else {
+            report.remaining_count = acc.remaining.count;
+            report.remaining = acc.remaining.items;
+        }
         if labelled {
             report.labels = Some(RuleLabels {
                 labelled: acc.labelled,
