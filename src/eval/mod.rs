@@ -270,7 +270,7 @@ pub fn evaluate_with(
 
 /// Events evaluated at a time: enough for every core to have work, few enough that memory
 /// does not depend on how many events there are.
-pub const CHUNK: usize = 2048;
+pub const CHUNK: usize = 1024;
 
 /// Evaluates converted rules on event files read as a stream, [`CHUNK`] events at a time:
 /// memory stays flat however many events the files hold (JSON Lines, CSV and EVTX files are

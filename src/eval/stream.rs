@@ -202,7 +202,7 @@ impl EventStream {
             InputFormat::Lines => {
                 self.set_format(format);
                 Some(Source::Lines(Lines {
-                    reader: Box::new(BufReader::with_capacity(1 << 20, rest)),
+                    reader: Box::new(BufReader::with_capacity(256 << 10, rest)),
                     name,
                     line: 0,
                 }))
