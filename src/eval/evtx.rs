@@ -12,6 +12,7 @@ use std::sync::Arc;
 use evtx::{EvtxChunkData, ParserSettings};
 
 use super::input::{Event, InputError};
+use super::stream::ChunkReader;
 
 /// The file signature.
 pub const MAGIC: &[u8] = b"ElfFile\0";
@@ -68,31 +69,6 @@ impl EvtxRecords {
             pending: VecDeque::new(),
             done: false,
         })
-    }
-
-    /// Reads up to `max` more events onto `events`, numbered from `first_index`; whether
-    /// there may be more.
-    pub fn next(
-        &mut self,
-        max: usize,
-        first_index: usize,
-        events: &mut Vec<Event>,
-        errors: &mut Vec<InputError>,
-    ) -> bool {
-        let mut taken = 0;
-        while taken < max {
-            if let Some(mut e) = self.pending.pop_front() {
-                e.index = first_index + taken;
-                events.push(e);
-                taken += 1;
-                continue;
-            }
-            if self.done {
-                return false;
-            }
-            self.read_chunk(errors);
-        }
-        !(self.done && self.pending.is_empty())
     }
 
     /// Reads and parses the next chunk into `pending`.
@@ -181,6 +157,31 @@ impl EvtxRecords {
             column: 1,
             message,
         }
+    }
+}
+
+impl ChunkReader for EvtxRecords {
+    fn next(
+        &mut self,
+        max: usize,
+        first_index: usize,
+        events: &mut Vec<Event>,
+        errors: &mut Vec<InputError>,
+    ) -> bool {
+        let mut taken = 0;
+        while taken < max {
+            if let Some(mut e) = self.pending.pop_front() {
+                e.index = first_index + taken;
+                events.push(e);
+                taken += 1;
+                continue;
+            }
+            if self.done {
+                return false;
+            }
+            self.read_chunk(errors);
+        }
+        !(self.done && self.pending.is_empty())
     }
 }
 

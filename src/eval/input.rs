@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
+use super::stream::ChunkReader;
 use crate::source::{floor_char_boundary, line_col};
 
 /// The largest events file read, in bytes.
@@ -318,10 +319,10 @@ impl<R: Read> CsvRows<R> {
             headers,
         })
     }
+}
 
-    /// Reads up to `max` more events onto `events`, numbered from `first_index`; whether
-    /// there may be more.
-    pub(crate) fn next(
+impl<R: Read + Send> ChunkReader for CsvRows<R> {
+    fn next(
         &mut self,
         max: usize,
         first_index: usize,

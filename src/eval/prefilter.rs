@@ -550,6 +550,17 @@ mod tests {
         );
     }
 
+    /// The candidates of events for a plan of up to 5 rules, sorted.
+    fn candidates_of(plan: &Plan) -> impl FnMut(serde_json::Value) -> Vec<(u32, u32)> + '_ {
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        move |ev| {
+            plan.candidates(&ev, 5, &mut scratch, &mut out);
+            out.sort_unstable();
+            out.clone()
+        }
+    }
+
     #[test]
     fn candidates_are_the_rules_whose_groups_are_all_found() {
         let a = vec![group(&[("Image", "\\cmd.exe")])];
@@ -568,13 +579,7 @@ mod tests {
             (3, 0, &k),
             (4, 0, &ab),
         ]);
-        let mut scratch = Scratch::default();
-        let mut out = Vec::new();
-        let mut run = |ev: serde_json::Value| {
-            plan.candidates(&ev, 5, &mut scratch, &mut out);
-            out.sort_unstable();
-            out.clone()
-        };
+        let mut run = candidates_of(&plan);
         let both = json!({"Image": "C:\\Windows\\CMD.EXE", "CommandLine": ["a", "X ÜNÏ -ENC /C"]});
         assert_eq!(run(both), [(0, 0), (1, 0), (2, 1), (4, 0)]);
         let image_only = json!({"Image": "C:\\Windows\\CMD.EXE", "CommandLine": "dir"});
@@ -588,10 +593,8 @@ mod tests {
         // Integers: read as raw mode reads numbers (JSON numbers, numeric text).
         let id = vec![vec![("EventID".to_string(), Lit::Int(255))]];
         let plan = Plan::build(&[(0, 0, &id)]);
-        let mut ids = |ev: serde_json::Value| {
-            plan.candidates(&ev, 1, &mut scratch, &mut out);
-            out.len()
-        };
+        let mut run = candidates_of(&plan);
+        let mut ids = |ev: serde_json::Value| run(ev).len();
         assert_eq!(ids(json!({"EventID": 255})), 1);
         assert_eq!(ids(json!({"EventID": " 255"})), 1);
         assert_eq!(ids(json!({"EventID": 255.0})), 1);
@@ -607,13 +610,7 @@ mod tests {
         let a = vec![group(&[("Image", "\\cmd.exe")])];
         let none = Vec::new();
         let plan = Plan::build(&[(0, 0, &a), (2, 1, &none)]);
-        let mut scratch = Scratch::default();
-        let mut out = Vec::new();
-        let mut run = |ev: serde_json::Value| {
-            plan.candidates(&ev, 5, &mut scratch, &mut out);
-            out.sort_unstable();
-            out.clone()
-        };
+        let mut run = candidates_of(&plan);
         assert_eq!(
             run(json!({"Event": {"EventData": {"Image": "c:\\cmd.exe"}}})),
             [(0, 0), (2, 1)]

@@ -47,9 +47,21 @@ pub struct EventStream {
 enum Source {
     /// Read whole, handed out a chunk at a time.
     Whole(std::vec::IntoIter<Event>),
-    Lines(Lines),
-    Csv(CsvRows<Box<dyn Read + Send>>),
-    Evtx(Box<EvtxRecords>),
+    /// Read a chunk at a time.
+    Streamed(Box<dyn ChunkReader>),
+}
+
+/// A file read a few events at a time: JSON Lines, CSV, EVTX.
+pub(crate) trait ChunkReader: Send {
+    /// Reads up to `max` more events onto `events`, numbered from `first_index`, and their
+    /// problems onto `errors`; whether there may be more.
+    fn next(
+        &mut self,
+        max: usize,
+        first_index: usize,
+        events: &mut Vec<Event>,
+        errors: &mut Vec<InputError>,
+    ) -> bool;
 }
 
 impl EventStream {
@@ -96,9 +108,7 @@ impl EventStream {
                     out.extend(events.by_ref().take(want));
                     events.len() > 0
                 }
-                Source::Lines(lines) => lines.next(want, self.next_index, &mut out, &mut errors),
-                Source::Csv(rows) => rows.next(want, self.next_index, &mut out, &mut errors),
-                Source::Evtx(records) => records.next(want, self.next_index, &mut out, &mut errors),
+                Source::Streamed(r) => r.next(want, self.next_index, &mut out, &mut errors),
             };
             let n = out.len() - before;
             if !matches!(source, Source::Whole(_)) {
@@ -183,7 +193,7 @@ impl EventStream {
             self.set_format(format);
             let data = Cursor::new(head).chain(reader);
             return match EvtxRecords::open(name.clone(), data) {
-                Ok(records) => Some(Source::Evtx(Box::new(records))),
+                Ok(records) => Some(Source::Streamed(Box::new(records))),
                 Err(e) => {
                     self.summary.errors.push(e);
                     None
@@ -201,16 +211,16 @@ impl EventStream {
         match format {
             InputFormat::Lines => {
                 self.set_format(format);
-                Some(Source::Lines(Lines {
+                Some(Source::Streamed(Box::new(Lines {
                     reader: Box::new(BufReader::with_capacity(256 << 10, rest)),
                     name,
                     line: 0,
-                }))
+                })))
             }
             InputFormat::Csv => {
                 self.set_format(format);
                 match CsvRows::open(name, rest) {
-                    Ok(rows) => Some(Source::Csv(rows)),
+                    Ok(rows) => Some(Source::Streamed(Box::new(rows))),
                     Err(e) => {
                         self.summary.errors.push(e);
                         None
@@ -280,8 +290,7 @@ struct Lines {
     line: usize,
 }
 
-impl Lines {
-    /// Reads up to `max` more events; whether there may be more.
+impl ChunkReader for Lines {
     fn next(
         &mut self,
         max: usize,
@@ -354,7 +363,9 @@ impl Lines {
         }));
         more
     }
+}
 
+impl Lines {
     /// Reads past the rest of an over-long line.
     fn skip_line(&mut self) {
         let mut scratch = Vec::new();
