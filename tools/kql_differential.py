@@ -650,6 +650,12 @@ def remaining_indexes(rule, n_rows, number):
     remaining = rule.get("remaining", [])
     if not isinstance(remaining, list):
         raise BadInput(f"eval rules[{number}]: \"remaining\" is not a list")
+    count = rule.get("remaining_count", len(remaining))
+    if isinstance(count, int) and count > len(remaining):
+        raise BadInput(
+            f"eval rules[{number}] ({rule.get('path')}): lists {len(remaining)} of {count} "
+            "remaining alerts; run sigma-kql eval with --list-limit 0"
+        )
     for item in remaining:
         index = item.get("index") if isinstance(item, dict) else item
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < n_rows:
