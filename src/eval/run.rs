@@ -67,6 +67,8 @@ struct Cond<'a> {
     acc: Acc,
     /// Raw mode without exclusions: events are first checked with the prefilter.
     fast: bool,
+    /// One of a rule's condition list: its alerts count for the others' missed labels.
+    in_list: bool,
 }
 
 struct Work<'a> {
@@ -197,7 +199,9 @@ impl<'a> Run<'a> {
             if v.len() > 1 {
                 lists.push(conds.len()..conds.len() + v.len());
             }
+            let in_list = v.len() > 1;
             for cond in &mut v {
+                cond.in_list = in_list;
                 cond.fast = mode == Mode::Raw
                     && !opts.exhaustive
                     && cond.work.as_ref().is_some_and(|w| w.exclusions.is_empty());
@@ -236,7 +240,6 @@ impl<'a> Run<'a> {
         let chunk = self.chunk(events);
         let (mode, limit) = (self.mode, self.opts.list_limit.unwrap_or(usize::MAX));
         let table = self.opts.table.as_deref();
-        let with_lists = !self.lists.is_empty();
         // Labelled events go the general way, which also keeps the labels' accounts.
         let alerts = if mode == Mode::Raw && !chunk.labelled.contains(&true) {
             self.plan_new_origins();
@@ -246,8 +249,8 @@ impl<'a> Run<'a> {
         };
         let conds = self.conds.par_iter_mut().enumerate();
         conds.for_each(|(k, cond)| match alerts.get(k) {
-            Some(alerted) if cond.fast => cond.add_alerts(&chunk, alerted, limit, with_lists),
-            _ => cond.add(&chunk, mode, limit, table, with_lists),
+            Some(alerted) if cond.fast => cond.add_alerts(&chunk, alerted, limit),
+            _ => cond.add(&chunk, mode, limit, table),
         });
         // A rule with a condition list alerts when any condition does: an event labelled
         // `alert` is missed only when every condition misses it.
@@ -498,6 +501,7 @@ fn failed<'a>(c: &'a Conversion, condition: usize, note: String) -> Cond<'a> {
         work: None,
         acc: Acc::default(),
         fast: false,
+        in_list: false,
     }
 }
 
@@ -566,6 +570,7 @@ fn target_conds<'a>(c: &'a Conversion, pipeline: &'a Pipeline) -> Vec<Cond<'a>> 
             work,
             acc: Acc::default(),
             fast: false,
+            in_list: false,
         });
     }
     out
@@ -616,6 +621,7 @@ fn raw_conds<'a>(c: &'a Conversion, scenarios: &'a [Scenario]) -> Vec<Cond<'a>> 
             }),
             acc: Acc::default(),
             fast: false,
+            in_list: false,
         });
     }
     out
@@ -624,7 +630,7 @@ fn raw_conds<'a>(c: &'a Conversion, scenarios: &'a [Scenario]) -> Vec<Cond<'a>> 
 impl Cond<'_> {
     /// Raw mode, prefiltered: the chunk's alerts are known (`alerted`, positions in order);
     /// what is left is counting the events of the log source and listing the alerts.
-    fn add_alerts(&mut self, chunk: &Chunk, alerted: &[usize], limit: usize, with_lists: bool) {
+    fn add_alerts(&mut self, chunk: &Chunk, alerted: &[usize], limit: usize) {
         let Some(work) = &self.work else { return };
         let acc = &mut self.acc;
         for &(o, n) in &chunk.counts {
@@ -639,21 +645,14 @@ impl Cond<'_> {
             let make = || event_ref(e, &e.value, Mode::Raw, None);
             // No exclusion: the remaining alerts are the alerts (see `finish`).
             acc.alerts.push(limit, make);
-            if with_lists {
+            if self.in_list {
                 acc.chunk_alerted.push(e.index);
             }
         }
     }
 
     /// Runs the condition on the chunk's events of its log source or table.
-    fn add(
-        &mut self,
-        chunk: &Chunk,
-        mode: Mode,
-        limit: usize,
-        forced_table: Option<&str>,
-        with_lists: bool,
-    ) {
+    fn add(&mut self, chunk: &Chunk, mode: Mode, limit: usize, forced_table: Option<&str>) {
         let Some(work) = &mut self.work else { return };
         let (c, acc) = (self.c, &mut self.acc);
         // The table's fits, looked up once for the chunk.
@@ -741,7 +740,7 @@ impl Cond<'_> {
             }
             if alert {
                 acc.alerts.push(limit, make);
-                if with_lists {
+                if self.in_list {
                     acc.chunk_alerted.push(e.index);
                 }
                 if !suppressed && !work.exclusions.is_empty() {
