@@ -190,6 +190,27 @@ fn streamed_files_give_the_report_of_files_read_whole() {
             None => assert_eq!(Some(listed as u64), rule["alert_count"].as_u64()),
         }
     }
+    // Layouts a large file is read whole in are detected as for a small one.
+    let pretty: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_str(r).expect("row");
+            serde_json::to_string_pretty(&v).expect("JSON")
+        })
+        .collect();
+    for (name, text, layout) in [
+        ("pretty.json", pretty.join("\n"), "concatenated"),
+        ("array.json", format!("[{}]", rows.join(",\n")), "array"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        let opts = Options::default();
+        let (whole, streamed) = whole_and_streamed(&conv, &x.scenarios, &[&path], &opts);
+        assert_eq!(whole, streamed);
+        let r: serde_json::Value = serde_json::from_str(&streamed).expect("JSON");
+        assert_eq!(r["events"]["files"][0]["format"], layout);
+        assert_eq!(r["events"]["count"], rows.len());
+    }
     // A CSV export, the EVTX fixture and a JSON Lines file one after another: indexes run on.
     let csv = root().join("tests/fixtures/events/defender_export.csv");
     let conv = rules(&["tests/fixtures/ruletest/whoami.yml"], &[]);

@@ -385,6 +385,13 @@ impl<R: Read + Send> ChunkReader for CsvRows<R> {
     }
 }
 
+/// The layout [`parse_events`] detects for `text` (which may be the start of a larger file,
+/// cut after a line).
+pub(crate) fn detect_layout(text: &str) -> InputFormat {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    detect(&blank_skipped_lines(text))
+}
+
 /// The layout of non-empty `text` (see [`parse_events`]).
 fn detect(text: &str) -> InputFormat {
     match text.trim_start_matches(WS).chars().next() {

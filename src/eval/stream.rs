@@ -11,8 +11,6 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::de::IgnoredAny;
-
 use super::evtx::EvtxRecords;
 use super::input::{self, CsvRows, Event, InputError, InputFormat};
 use super::result::{EventFileSummary, EventsSummary};
@@ -258,28 +256,15 @@ impl EventStream {
     }
 }
 
-/// The layout of a large file from its first bytes: an array, CSV, JSON Lines when its first
-/// two lines are each a JSON value, else concatenated objects.
+/// The layout of a large file from its first bytes, as [`input::parse_events`] would detect
+/// it: their first 64 KiB, cut after the last whole line.
 fn sniff(head: &[u8]) -> InputFormat {
-    let text = String::from_utf8_lossy(head.get(..SNIFF).unwrap_or(head));
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match text.trim_start_matches(WS).chars().next() {
-        Some('[') => return InputFormat::Array,
-        Some('{') | None => {}
-        Some(_) if text.lines().next().is_some_and(|l| l.contains(',')) => {
-            return InputFormat::Csv;
-        }
-        Some(_) => {}
-    }
-    let parses = |s: &str| serde_json::from_str::<IgnoredAny>(s).is_ok();
-    let mut lines = text
-        .split('\n')
-        .map(|l| l.trim_matches(WS))
-        .filter(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("Record "));
-    match (lines.next(), lines.next()) {
-        (Some(a), Some(b)) if parses(a) && parses(b) => InputFormat::Lines,
-        _ => InputFormat::Concatenated,
-    }
+    let head = head.get(..SNIFF).unwrap_or(head);
+    let whole_lines = head
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(&[][..], |end| &head[..=end]);
+    input::detect_layout(&String::from_utf8_lossy(whole_lines))
 }
 
 /// A JSON Lines file read a block of lines at a time.
