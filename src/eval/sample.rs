@@ -49,28 +49,8 @@ pub fn rows(q: &MappedQuery, n: usize, rng: &mut Rng, first_id: i64) -> Vec<Valu
     };
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let mut row = Map::new();
         let g = Gen { q: Some(q) };
-        match i % 4 {
-            // Satisfy the rule along a random branch.
-            0 | 1 => g.assign(&whole, true, &mut row, rng),
-            // Satisfy it, then break one of its values (a near miss).
-            2 => {
-                g.assign(&whole, true, &mut row, rng);
-                let leaves = leaves(&whole);
-                if !leaves.is_empty() {
-                    let l = leaves[rng.below(leaves.len())];
-                    if let Expr::Field(p) = l {
-                        for c in g.columns(&p.field) {
-                            row.remove(&c);
-                        }
-                    }
-                    g.assign(l, false, &mut row, rng);
-                }
-            }
-            // Make it false along a random branch.
-            _ => g.assign(&whole, false, &mut row, rng),
-        }
+        let mut row = g.row(&whole, i, rng);
         // Exclusions: sometimes matched, sometimes not.
         for x in &q.exclusions {
             if rng.chance(40) {
@@ -99,22 +79,7 @@ pub fn raw_events(rule: &crate::rule::Rule, e: &Expr, n: usize, rng: &mut Rng) -
     let sources = super::logsource::sources(&rule.logsource);
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let mut row = Map::new();
-        match i % 4 {
-            0 | 1 => g.assign(e, true, &mut row, rng),
-            2 => {
-                g.assign(e, true, &mut row, rng);
-                let leaves = leaves(e);
-                if !leaves.is_empty() {
-                    let l = leaves[rng.below(leaves.len())];
-                    if let Expr::Field(p) = l {
-                        row.remove(&p.field);
-                    }
-                    g.assign(l, false, &mut row, rng);
-                }
-            }
-            _ => g.assign(e, false, &mut row, rng),
-        }
+        let mut row = g.row(e, i, rng);
         if let Some((channel, ids, fields)) = sources.get(rng.below(sources.len().max(1))) {
             let mut renamed = Map::new();
             for (k, v) in row {
@@ -177,6 +142,30 @@ fn drop_char(s: &str, rng: &mut Rng) -> String {
 }
 
 impl Gen<'_> {
+    /// The `i`-th of a rule's rows: it satisfies `e` along a random branch (`i` % 4 = 0, 1),
+    /// satisfies it with one value then broken (a near miss, 2), or falsifies it (3).
+    fn row(&self, e: &Expr, i: usize, rng: &mut Rng) -> Map<String, Value> {
+        let mut row = Map::new();
+        match i % 4 {
+            0 | 1 => self.assign(e, true, &mut row, rng),
+            2 => {
+                self.assign(e, true, &mut row, rng);
+                let leaves = leaves(e);
+                if !leaves.is_empty() {
+                    let l = leaves[rng.below(leaves.len())];
+                    if let Expr::Field(p) = l {
+                        for c in self.columns(&p.field) {
+                            row.remove(&c);
+                        }
+                    }
+                    self.assign(l, false, &mut row, rng);
+                }
+            }
+            _ => self.assign(e, false, &mut row, rng),
+        }
+        row
+    }
+
     /// The columns a field is stored in.
     fn columns(&self, field: &str) -> Vec<String> {
         match self.q.and_then(|q| q.derived.get(field)) {
