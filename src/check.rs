@@ -187,7 +187,7 @@ pub fn check_exclusions(
         .iter()
         .flat_map(|f| f.documents.iter())
         .filter_map(|d| match &d.document {
-            Some(crate::rule::Document::Rule(r)) => Some(r),
+            Some(crate::rule::Document::Rule(r)) => Some(&**r),
             _ => None,
         })
         .collect();

@@ -42,7 +42,7 @@ pub struct Conversion {
     /// The rule as converted (Sigma filters applied), when it loaded, converted or not (the
     /// evaluator's raw mode runs it unmapped).
     #[serde(skip)]
-    pub rule: Option<Rule>,
+    pub rule: Option<std::sync::Arc<Rule>>,
 }
 
 /// An error as JSON: category, message, and the place when it is not in the rule's file.
@@ -257,19 +257,18 @@ fn convert_document(
         return failed(path, d.index, d.id.clone(), &d.label, e);
     };
     let level = rule.meta.level.map(|l| l.name());
-    let filtered;
+    // The conversion shares the loaded rule rather than copying it.
     let rule = if filters.iter().any(|f| f.applies_to(rule)) {
-        filtered = apply_filters(rule, filters);
-        &filtered
+        std::sync::Arc::new(apply_filters(rule, filters))
     } else {
-        rule
+        std::sync::Arc::clone(rule)
     };
-    match convert_rule(rule, pipeline, scenarios) {
+    match convert_rule(&rule, pipeline, scenarios) {
         Ok(pairs) => {
             let (mapped, queries): (Vec<MappedQuery>, Vec<String>) = pairs.into_iter().unzip();
             let mut warnings: Vec<String> =
                 mapped.iter().flat_map(|m| m.warnings.clone()).collect();
-            for (s, f) in lint_rule(rule, pipeline, scenarios) {
+            for (s, f) in lint_rule(&rule, pipeline, scenarios) {
                 warnings.push(format!(
                     "exclusion \"{}\" [{}]: {}",
                     s.name, f.kind, f.message
@@ -294,13 +293,13 @@ fn convert_document(
                 warnings,
                 mapped,
                 meta: Some(rule.meta.clone()),
-                rule: Some(rule.clone()),
+                rule: Some(rule),
             }
         }
         Err(e) => {
             let mut c = failed(path, d.index, rule.meta.id.clone(), &rule.meta.title, e);
             c.level = level;
-            c.rule = Some(rule.clone());
+            c.rule = Some(rule);
             c
         }
     }

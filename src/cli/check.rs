@@ -150,6 +150,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> 
         }
     }
     out.flush()?;
+    super::keep_until_exit(loaded);
     Ok(if !path_problems.is_empty() {
         EXIT_USAGE
     } else if summary.errors > 0 {

@@ -1,5 +1,6 @@
 //! `sigma-kql convert PATH… [-p PIPELINE] [-f kql|json|sentinel-rule] [-o FILE] [-x FILE]`.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -309,21 +310,26 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
     }
     let summary = ConvertSummary::of(&results);
     out.flush()?;
+    // One write for all the problems: a corpus has a thousand of them.
+    let mut problems = String::new();
     for r in &results {
         for e in &r.errors {
-            eprintln!(
+            let _ = writeln!(
+                problems,
                 "error[{}]: {}: {}\n  --> {}",
                 e.reason, r.title, e.message, r.path
             );
             if let Some(at) = &e.at {
-                eprintln!("  --> {at}");
+                let _ = writeln!(problems, "  --> {at}");
             }
         }
         for w in &r.warnings {
-            eprintln!("warning: {}: {w}\n  --> {}", r.title, r.path);
+            let _ = writeln!(problems, "warning: {}: {w}\n  --> {}", r.title, r.path);
         }
     }
-    eprintln!("{}", summary.line());
+    let _ = writeln!(problems, "{}", summary.line());
+    let _ = std::io::stderr().lock().write_all(problems.as_bytes());
+    super::keep_until_exit((loaded, results));
     // `--check` answers whether the files are current; conversion failures are reported above.
     Ok(if !path_problems.is_empty() {
         EXIT_USAGE

@@ -106,6 +106,14 @@ fn rule_inputs(paths: &[String]) -> Result<Vec<crate::files::Input>, u8> {
     }
 }
 
+/// Keeps `data` until the process exits instead of freeing it now: the operating system takes
+/// back the whole heap at exit at once, while freeing a corpus's parsed rules and queries one
+/// allocation at a time costs a sixth of a `convert` run (about 45 ms of 290 over the SigmaHQ
+/// rules). Only for what a command holds when it returns.
+fn keep_until_exit<T>(data: T) {
+    std::mem::forget(data);
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()

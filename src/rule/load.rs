@@ -305,7 +305,7 @@ fn load_document(value: &Value, ctx: &mut Ctx<'_>) -> (DocumentKind, Option<Docu
         let doc = filter::load(map, ctx).map(Document::Filter);
         (DocumentKind::Filter, doc)
     } else {
-        let doc = meta::load_rule(map, ctx).map(Document::Rule);
+        let doc = meta::load_rule(map, ctx).map(|r| Document::Rule(std::sync::Arc::new(r)));
         (DocumentKind::Rule, doc)
     }
 }

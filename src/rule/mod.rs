@@ -207,7 +207,7 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Document {
     /// A detection rule.
-    Rule(Rule),
+    Rule(std::sync::Arc<Rule>),
     /// A correlation rule.
     Correlation(Correlation),
     /// A filter (meta-filter) document.
