@@ -362,7 +362,7 @@ fn judge(expect: &Expect, report: &Report, events: &Events) -> Outcome {
                     let named = events
                         .events
                         .iter()
-                        .filter(|e| e.value.get("_name").and_then(Value::as_str) == Some(n))
+                        .filter(|e| e.view().get("_name").and_then(|v| v.as_str()) == Some(n))
                         .count();
                     if named > 1 {
                         return Outcome::Error(format!(

@@ -1221,11 +1221,11 @@ fn csv_exports_are_read_and_typed_by_the_schema() {
     assert_eq!(events.events.len(), 3);
     // Quoted cells keep commas, doubled quotes and line breaks; lines are where rows start.
     assert_eq!(
-        events.events[0].value["ProcessCommandLine"],
+        events.events[0].json()["ProcessCommandLine"],
         "whoami /all, /fo \"csv\""
     );
     assert_eq!(
-        events.events[1].value["ProcessCommandLine"],
+        events.events[1].json()["ProcessCommandLine"],
         "cmd.exe /c \"echo\ntwo lines\""
     );
     assert_eq!(

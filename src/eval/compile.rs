@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
-use super::lookup;
+use super::lookup::{Val, View};
 use super::time::DateTime;
 use super::{Mode, re2};
 use crate::backend::kql;
@@ -279,6 +279,11 @@ impl Program {
 
     /// Whether the event satisfies the expression.
     pub fn matches(&self, event: &Value) -> bool {
+        eval(&self.root, View::Json(event), self.mode)
+    }
+
+    /// [`Program::matches`] on an event however it was read.
+    pub fn matches_view(&self, event: View) -> bool {
         eval(&self.root, event, self.mode)
     }
 }
@@ -439,20 +444,26 @@ fn leaf(p: &FieldPred, ctx: &Ctx) -> Result<Node, String> {
     Ok(Node::Leaf(read, test))
 }
 
-fn eval(n: &Node, event: &Value, mode: Mode) -> bool {
+fn eval(n: &Node, event: View, mode: Mode) -> bool {
     match n {
         Node::All(v) => v.iter().all(|x| eval(x, event, mode)),
         Node::Any(v) => v.iter().any(|x| eval(x, event, mode)),
         Node::Not(x) => !eval(x, event, mode),
         Node::Keyword(m, reads) => keyword(event, m, reads, mode),
-        Node::AnyContains(read, ac) => ac.is_match(read_cell(event, read).text().as_ref()),
-        Node::AnyText(Read::Raw(field), set) => lookup::values(event, field)
-            .iter()
-            .filter_map(|v| scalar_text(v))
-            .any(|t| set.is_match(&t)),
-        Node::AnyText(read, set) => set.is_match(&read_cell(event, read).text()),
+        Node::AnyText(Read::Raw(field), set) => {
+            event.any_value(field, |v| scalar_text(v).is_some_and(|t| set.is_match(&t)))
+        }
         Node::Leaf(Read::Raw(field), test) => raw_leaf(event, field, test),
-        Node::Leaf(read, test) => target_leaf(event, read, test),
+        // Target mode reads rows, which are always JSON (flat events are raw mode's).
+        Node::AnyContains(read, ac) => {
+            let row = event.json();
+            ac.is_match(read_cell(&row, read).text().as_ref())
+        }
+        Node::AnyText(read, set) => {
+            let row = event.json();
+            set.is_match(&read_cell(&row, read).text())
+        }
+        Node::Leaf(read, test) => target_leaf(&event.json(), read, test),
     }
 }
 
@@ -776,43 +787,38 @@ fn target_leaf(row: &Value, read: &Read, test: &Test) -> bool {
 // Raw mode: the Sigma spec over JSON values.
 
 /// A scalar's text (strings, numbers, booleans); `None` for null, objects and arrays.
-fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
+fn scalar_text(v: Val<'_>) -> Option<Cow<'_, str>> {
     match v {
-        Value::String(s) => Some(Cow::Borrowed(s)),
-        Value::Number(n) => Some(Cow::Owned(n.to_string())),
-        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
-        _ => None,
+        Val::Str(s) => Some(Cow::Borrowed(s)),
+        Val::Num(n) => Some(Cow::Owned(n.to_string())),
+        Val::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+        Val::Null | Val::Json(_) => None,
     }
 }
 
-fn raw_number(v: &Value) -> Option<Number> {
+fn raw_number(v: Val) -> Option<Number> {
     match v {
-        Value::Number(n) => n
+        Val::Num(n) => n
             .as_i64()
             .map(Number::Int)
             .or_else(|| n.as_f64().map(Number::Float)),
-        Value::String(s) => parse_number(s.trim()),
+        Val::Str(s) => parse_number(s.trim()),
         _ => None,
     }
 }
 
-fn raw_leaf(event: &Value, field: &str, test: &Test) -> bool {
+fn raw_leaf(event: View, field: &str, test: &Test) -> bool {
     match test {
         // Presence: a field holding `[]` is present (and not null).
         Test::Null => {
-            let found = lookup::found(event, field);
-            return found.is_empty() || found.iter().any(|v| v.is_null());
+            let found = event.found(field);
+            found.is_empty() || found.iter().any(|v| v.is_null())
         }
-        Test::Exists(want) => return lookup::found(event, field).is_empty() != *want,
-        _ => {}
-    }
-    let values = lookup::values(event, field);
-    match test {
-        Test::Null | Test::Exists(_) => false,
+        Test::Exists(want) => event.found(field).is_empty() != *want,
         Test::FieldRef(Read::Raw(other), how, case) => {
-            let others = lookup::values(event, other);
-            values.iter().filter_map(|v| scalar_text(v)).any(|a| {
-                others.iter().filter_map(|v| scalar_text(v)).any(|b| {
+            let (values, others) = (event.values(field), event.values(other));
+            values.iter().filter_map(|v| scalar_text(*v)).any(|a| {
+                others.iter().filter_map(|v| scalar_text(*v)).any(|b| {
                     let m = Matcher::Text {
                         how: *how,
                         needle: match case {
@@ -826,17 +832,17 @@ fn raw_leaf(event: &Value, field: &str, test: &Test) -> bool {
                 })
             })
         }
-        test => values.iter().any(|v| raw_value(v, test)),
+        test => event.any_value(field, |v| raw_value(v, test)),
     }
 }
 
-fn raw_value(v: &Value, test: &Test) -> bool {
+fn raw_value(v: Val, test: &Test) -> bool {
     match test {
         Test::Str(m) => scalar_text(v).is_some_and(|t| m.is_match(&t)),
         Test::Num(cmp, n) => raw_number(v).is_some_and(|x| compare(*cmp, x, *n)),
         Test::Bool(b) => match v {
-            Value::Bool(x) => x == b,
-            Value::String(s) => parse_bool(s.trim()) == Some(*b),
+            Val::Bool(x) => x == *b,
+            Val::Str(s) => parse_bool(s.trim()) == Some(*b),
             _ => false,
         },
         Test::Cidr(net) => v.as_str().is_some_and(|s| in_network(net, s)),
@@ -858,21 +864,24 @@ fn raw_value(v: &Value, test: &Test) -> bool {
 /// A keyword holds when it holds for any value of the event: in raw mode any scalar at any
 /// depth (metadata keys `_…` left out); in target mode any column of the table or joined path
 /// (`where * contains`).
-fn keyword(event: &Value, m: &Matcher, reads: &[Read], mode: Mode) -> bool {
-    fn any_scalar(v: &Value, m: &Matcher) -> bool {
+fn keyword(event: View, m: &Matcher, reads: &[Read], mode: Mode) -> bool {
+    fn any_scalar(v: Val, m: &Matcher) -> bool {
         match v {
-            Value::Object(o) => o.values().any(|x| any_scalar(x, m)),
-            Value::Array(a) => a.iter().any(|x| any_scalar(x, m)),
+            Val::Json(Value::Object(o)) => o.values().any(|x| any_scalar(Val::of(x), m)),
+            Val::Json(Value::Array(a)) => a.iter().any(|x| any_scalar(Val::of(x), m)),
             v => scalar_text(v).is_some_and(|t| m.is_match(&t)),
         }
     }
     match (mode, event) {
-        (Mode::Raw, Value::Object(o)) => o
-            .iter()
+        (Mode::Raw, View::Json(v)) if !v.is_object() => any_scalar(Val::of(v), m),
+        (Mode::Raw, event) => event
+            .entries()
             .filter(|(k, _)| !k.starts_with('_'))
             .any(|(_, v)| any_scalar(v, m)),
-        (Mode::Raw, v) => any_scalar(v, m),
-        (Mode::Target, row) => reads.iter().any(|r| m.is_match(&read_cell(row, r).text())),
+        (Mode::Target, row) => {
+            let row = row.json();
+            reads.iter().any(|r| m.is_match(&read_cell(&row, r).text()))
+        }
     }
 }
 

@@ -135,7 +135,7 @@ impl EvtxRecords {
                     let line = usize::try_from(r.event_record_id).unwrap_or(usize::MAX);
                     if r.data.is_object() {
                         self.pending.push_back(Event {
-                            value: r.data,
+                            body: super::input::Body::Json(r.data),
                             file: self.name.clone(),
                             line,
                             index: 0,

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
+use super::flat::{self, FlatEvent};
+use super::lookup::View;
 use super::stream::ChunkReader;
 use crate::source::{floor_char_boundary, line_col};
 
@@ -61,13 +63,38 @@ impl InputFormat {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// The event: always a JSON object.
-    pub value: Value,
+    pub body: Body,
     /// The file name as given (or `<stdin>`).
     pub file: Arc<str>,
     /// 1-based line where the event's text starts.
     pub line: usize,
     /// 0-based position among all events returned by one call (from its `first_index`).
     pub index: usize,
+}
+
+/// What an event holds: a JSON object, read one of two ways.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// A JSON object.
+    Json(Value),
+    /// A JSON object of scalars read without a `Value` (raw mode's fast path over JSON Lines;
+    /// see [`super::flat`]).
+    Flat(FlatEvent),
+}
+
+impl Event {
+    /// The event as the evaluator reads it.
+    pub fn view(&self) -> View<'_> {
+        match &self.body {
+            Body::Json(v) => View::Json(v),
+            Body::Flat(f) => View::Flat(f),
+        }
+    }
+
+    /// The event as JSON (built for a flat event).
+    pub fn json(&self) -> Cow<'_, Value> {
+        self.view().json()
+    }
 }
 
 /// A problem in an events file (the rest of the file is still read where possible).
@@ -121,6 +148,18 @@ pub struct EventFile {
 /// assert_eq!((file.events[1].line, file.events[1].index), (2, 11));
 /// ```
 pub fn parse_events(file: &str, text: &str, format: InputFormat, first_index: usize) -> EventFile {
+    parse_events_with(file, text, format, first_index, false)
+}
+
+/// [`parse_events`]; with `flat`, a JSON Lines line that is an object of scalars is read as a
+/// [`FlatEvent`] rather than a `Value` (raw mode's fast path; see [`super::flat`]).
+pub(crate) fn parse_events_with(
+    file: &str,
+    text: &str,
+    format: InputFormat,
+    first_index: usize,
+    flat: bool,
+) -> EventFile {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = blank_skipped_lines(text);
     let mut reader = Reader {
@@ -131,6 +170,7 @@ pub fn parse_events(file: &str, text: &str, format: InputFormat, first_index: us
         next_index: first_index,
         values: 0,
         seen: (0, 1, 1),
+        flat,
     };
     let format = match format {
         InputFormat::Auto => detect(&text),
@@ -216,7 +256,7 @@ pub fn read_events(path: &Path, format: InputFormat, first_index: usize) -> Even
         InputFormat::Auto if evtx_named || bytes.starts_with(super::evtx::MAGIC) => {
             super::evtx::read_all(&name, bytes, first_index)
         }
-        _ => parse_bytes(&name, &bytes, csv_or(format, path), first_index),
+        _ => parse_bytes(&name, &bytes, csv_or(format, path), first_index, false),
     }
 }
 
@@ -238,6 +278,7 @@ pub(crate) fn parse_bytes(
     bytes: &[u8],
     format: InputFormat,
     first_index: usize,
+    flat: bool,
 ) -> EventFile {
     let failed = |(line, column), message| EventFile {
         events: Vec::new(),
@@ -250,7 +291,7 @@ pub(crate) fn parse_bytes(
         format,
     };
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse_events(name, text, format, first_index),
+        Ok(text) => parse_events_with(name, text, format, first_index, flat),
         Err(_) if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) => failed(
             (1, 1),
             "UTF-16 text, not UTF-8; save it as UTF-8 (PowerShell: `Out-File -Encoding utf8`)"
@@ -348,7 +389,7 @@ impl<R: Read + Send> ChunkReader for CsvRows<R> {
                             .or_insert_with(|| Value::String(v.to_string()));
                     }
                     events.push(Event {
-                        value: Value::Object(obj),
+                        body: Body::Json(Value::Object(obj)),
                         file: self.file.clone(),
                         line: line_of(record.position()),
                         index: first_index + events.len() - start,
@@ -489,6 +530,8 @@ struct Reader<'t> {
     values: usize,
     /// The last offset placed, with its line and column: placing in file order is linear.
     seen: (usize, usize, usize),
+    /// JSON Lines: read objects of scalars as [`FlatEvent`]s.
+    flat: bool,
 }
 
 impl Reader<'_> {
@@ -528,28 +571,31 @@ impl Reader<'_> {
         self.error(offset, format!("not valid JSON ({what}); {stop}"));
     }
 
+    /// Keeps an object starting at `offset` as an event.
+    fn keep(&mut self, body: Body, offset: usize) {
+        self.values += 1;
+        let (line, _) = self.place(offset);
+        let (file, index) = (self.file.clone(), self.next_index);
+        self.events.push(Event {
+            body,
+            file,
+            line,
+            index,
+        });
+        self.next_index += 1;
+    }
+
     /// Keeps a top-level value starting at `offset` as an event, or reports that it is none.
     fn push(&mut self, value: Value, offset: usize) {
-        self.values += 1;
         let kind = match value {
-            Value::Object(_) => {
-                let (line, _) = self.place(offset);
-                let (file, index) = (self.file.clone(), self.next_index);
-                self.events.push(Event {
-                    value,
-                    file,
-                    line,
-                    index,
-                });
-                self.next_index += 1;
-                return;
-            }
+            Value::Object(_) => return self.keep(Body::Json(value), offset),
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
             Value::Number(_) => "a number",
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
         };
+        self.values += 1;
         let n = self.values;
         let message = format!("event {n} is {kind}, not an object; events must be JSON objects");
         self.error(offset, message);
@@ -582,6 +628,12 @@ impl Reader<'_> {
             let pos = start;
             start += line.len();
             if line.trim_matches(WS).is_empty() {
+                continue;
+            }
+            if self.flat
+                && let Some(event) = flat::parse(line)
+            {
+                self.keep(Body::Flat(event), skip_ws(self.text, pos));
                 continue;
             }
             match serde_json::from_str::<Value>(line) {
@@ -761,7 +813,7 @@ mod tests {
         let text = "Record 1\n{\n  \"Event\": {\"System\": {\"EventID\": 4688}}\n}\nRecord 2\n{}\n";
         assert_eq!(read(text, Auto), (Concatenated, vec![2, 6], vec![]));
         let file = parse_events("t", text, Auto, 0);
-        assert_eq!(file.events[0].value["Event"]["System"]["EventID"], 4688);
+        assert_eq!(file.events[0].json()["Event"]["System"]["EventID"], 4688);
     }
 
     #[test]

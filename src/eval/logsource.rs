@@ -59,13 +59,15 @@ pub struct EventOrigin {
 
 impl EventOrigin {
     /// Reads `Channel` and `EventID` from an event (any of the shapes [`lookup`] reads).
-    pub fn of(event: &Value) -> EventOrigin {
-        let first = |name| lookup::values(event, name).into_iter().next();
+    pub fn of(event: lookup::View) -> EventOrigin {
         EventOrigin {
-            channel: first("Channel").and_then(Value::as_str).map(str::to_string),
-            event_id: first("EventID").and_then(|v| match v {
-                Value::Number(n) => n.as_i64(),
-                Value::String(s) => s.trim().parse().ok(),
+            channel: event
+                .first("Channel")
+                .and_then(lookup::Val::as_str)
+                .map(str::to_string),
+            event_id: event.first("EventID").and_then(|v| match v {
+                lookup::Val::Num(n) => n.as_i64(),
+                lookup::Val::Str(s) => s.trim().parse().ok(),
                 _ => None,
             }),
         }
@@ -234,7 +236,15 @@ mod tests {
     }
 
     fn origin(e: Value) -> EventOrigin {
-        EventOrigin::of(&e)
+        let origin = EventOrigin::of(lookup::View::Json(&e));
+        if let Some(flat) = crate::eval::flat::parse(&e.to_string()) {
+            assert_eq!(
+                EventOrigin::of(lookup::View::Flat(&flat)),
+                origin,
+                "read flat: {e}"
+            );
+        }
+        origin
     }
 
     #[test]

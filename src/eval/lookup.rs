@@ -10,7 +10,142 @@
 //!   `System.Provider.#attributes.Name`), `EventData.Data` as a list of `Name`/`#text` pairs,
 //!   and winlogbeat's `winlog.event_data` / `winlog.*`. NXLog-style flat events need nothing.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+use serde_json::{Map, Number, Value};
+
+use super::flat::FlatEvent;
+
+/// One value of a field, however the event was read.
+#[derive(Debug, Clone, Copy)]
+pub enum Val<'a> {
+    /// JSON null.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Num(&'a Number),
+    /// A string.
+    Str(&'a str),
+    /// An array or an object (JSON events only).
+    Json(&'a Value),
+}
+
+impl<'a> Val<'a> {
+    /// The value of a JSON value.
+    pub fn of(v: &'a Value) -> Val<'a> {
+        match v {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Number(n) => Val::Num(n),
+            Value::String(s) => Val::Str(s),
+            v => Val::Json(v),
+        }
+    }
+
+    /// Whether the value is null.
+    pub fn is_null(self) -> bool {
+        matches!(self, Val::Null)
+    }
+
+    /// The string, if the value is one.
+    pub fn as_str(self) -> Option<&'a str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON.
+    pub fn to_json(self) -> Value {
+        match self {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(b),
+            Val::Num(n) => Value::Number(n.clone()),
+            Val::Str(s) => Value::String(s.to_string()),
+            Val::Json(v) => v.clone(),
+        }
+    }
+}
+
+/// A raw event as the evaluator reads it: a JSON value, or a [`FlatEvent`].
+#[derive(Debug, Clone, Copy)]
+pub enum View<'a> {
+    /// An event read as a JSON value.
+    Json(&'a Value),
+    /// A JSON Lines event of scalars read as a [`FlatEvent`].
+    Flat(&'a FlatEvent),
+}
+
+impl<'a> View<'a> {
+    /// The values of `name` (see [`values`]).
+    pub fn values(self, name: &str) -> Vec<Val<'a>> {
+        match self {
+            View::Json(v) => values(v, name).into_iter().map(Val::of).collect(),
+            View::Flat(f) => f.get(name).into_iter().collect(),
+        }
+    }
+
+    /// The values of `name` as found, arrays kept whole (see [`found`]).
+    pub fn found(self, name: &str) -> Vec<Val<'a>> {
+        match self {
+            View::Json(v) => found(v, name).into_iter().map(Val::of).collect(),
+            View::Flat(f) => f.get(name).into_iter().collect(),
+        }
+    }
+
+    /// Whether `f` holds for some value of `name` (see [`values`]).
+    pub fn any_value(self, name: &str, mut f: impl FnMut(Val<'a>) -> bool) -> bool {
+        match self {
+            View::Json(v) => values(v, name).into_iter().any(|x| f(Val::of(x))),
+            View::Flat(e) => e.get(name).is_some_and(f),
+        }
+    }
+
+    /// The first value of `name`.
+    pub fn first(self, name: &str) -> Option<Val<'a>> {
+        match self {
+            View::Json(v) => values(v, name).into_iter().next().map(Val::of),
+            View::Flat(f) => f.get(name),
+        }
+    }
+
+    /// The value of the top-level key `key` (no Windows event shapes, no paths).
+    pub fn get(self, key: &str) -> Option<Val<'a>> {
+        match self {
+            View::Json(v) => v.get(key).map(Val::of),
+            View::Flat(f) => f.get(key),
+        }
+    }
+
+    /// The top-level keys and values (none when the event is not an object).
+    pub fn entries(self) -> Box<dyn Iterator<Item = (&'a str, Val<'a>)> + 'a> {
+        match self {
+            View::Json(Value::Object(o)) => {
+                Box::new(o.iter().map(|(k, v)| (k.as_str(), Val::of(v))))
+            }
+            View::Json(_) => Box::new(std::iter::empty()),
+            View::Flat(f) => Box::new(f.iter()),
+        }
+    }
+
+    /// Whether the values of an undotted name are those of its top-level key (see
+    /// [`is_flat`]).
+    pub fn is_flat(self) -> bool {
+        match self {
+            View::Json(v) => is_flat(v),
+            View::Flat(_) => true,
+        }
+    }
+
+    /// The event as JSON (built for a flat event).
+    pub fn json(self) -> Cow<'a, Value> {
+        match self {
+            View::Json(v) => Cow::Borrowed(v),
+            View::Flat(f) => Cow::Owned(f.to_json()),
+        }
+    }
+}
 
 /// The values of `name` in `event` (empty when absent; JSON null is a value; an array
 /// stands for its elements).

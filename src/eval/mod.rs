@@ -14,6 +14,7 @@
 
 pub mod compile;
 pub mod evtx;
+pub mod flat;
 pub mod input;
 pub mod logsource;
 pub mod lookup;
@@ -128,7 +129,7 @@ impl Events {
     fn finish(events: Vec<Event>, mut summary: EventsSummary) -> Events {
         summary.count = events.len();
         for e in &events {
-            if let Some(problem) = label_problem(&e.value) {
+            if let Some(problem) = label_problem(e.view()) {
                 summary.errors.push(input::InputError {
                     file: e.file.to_string(),
                     line: e.line,
@@ -142,17 +143,17 @@ impl Events {
 }
 
 /// What is wrong with an event's `_expect`, if anything.
-fn label_problem(event: &Value) -> Option<String> {
+fn label_problem(event: lookup::View) -> Option<String> {
     let ok = |v: &Value| {
         v.as_str()
             .is_some_and(|s| s.eq_ignore_ascii_case("alert") || s.eq_ignore_ascii_case("benign"))
     };
-    let bad = match event.get("_expect")? {
+    let bad = match event.get("_expect")?.to_json() {
         Value::Object(m) => m
             .iter()
             .find(|(_, v)| !ok(v))
             .map(|(k, v)| format!("`_expect.{k}` is {v}")),
-        v if ok(v) => None,
+        v if ok(&v) => None,
         v => Some(format!("`_expect` is {v}")),
     }?;
     Some(format!(
@@ -173,7 +174,8 @@ pub fn detect_mode(events: &[Event], pipeline: &Pipeline) -> (Mode, String) {
         .collect();
     let (mut target, mut raw) = (0usize, 0usize);
     for e in events.iter().take(1000) {
-        let Some(o) = e.value.as_object() else {
+        let json = e.json();
+        let Some(o) = json.as_object() else {
             continue;
         };
         if o.contains_key("Event") || o.contains_key("winlog") {
@@ -299,14 +301,19 @@ pub fn evaluate_stream(
     opts: &Options,
     done: &(dyn Fn(usize) + Sync),
 ) -> Report {
-    let first = stream.next_chunk(CHUNK);
-    let (mode, reason) = match opts.mode {
-        Some(m) => (m, "given with --mode".to_string()),
-        None => detect_mode(&first, pipeline),
+    // The mode, from the first events unless given (then the first events can be read flat).
+    let (first, mode, reason) = match opts.mode {
+        Some(m) => (None, m, "given with --mode".to_string()),
+        None => {
+            let first = stream.next_chunk(CHUNK);
+            let (m, reason) = detect_mode(&first, pipeline);
+            (Some(first), m, reason)
+        }
     };
     on_threads(opts.threads, || {
         let mut run = run::Run::new(conversions, pipeline, scenarios, opts, mode);
-        let mut chunk = first;
+        stream.read_flat(run.reads_flat_events());
+        let mut chunk = first.unwrap_or_else(|| stream.next_chunk(CHUNK));
         while !chunk.is_empty() {
             run.add(&chunk);
             done(chunk.len());

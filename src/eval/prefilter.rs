@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::Value;
 
-use super::lookup;
+use super::lookup::{Val, View};
 use crate::backend::kql;
 use crate::ir::{CmpOp, Expr, Number, Op, PatternPart, StrMatch};
 
@@ -290,7 +290,7 @@ impl Plan {
     /// The rules (with their variant) the event could match, each once, into `out`.
     pub fn candidates(
         &self,
-        event: &Value,
+        event: View,
         rules: usize,
         scratch: &mut Scratch,
         out: &mut Vec<(u32, u32)>,
@@ -313,40 +313,55 @@ impl Plan {
             scratch.seen.iter_mut().for_each(|s| *s = 0);
             scratch.epoch = 1;
         }
-        let mut scan = |field: &PlanField, v: &Value| {
+        let mut scan = |field: &PlanField, v: Val| {
             field.scan(v, scratch, out);
         };
         // Keywords read every value but the metadata (`_…`) at the top (see
         // `compile::keyword`).
-        if let (Some(f), Some(o)) = (self.any.and_then(|i| self.fields.get(i)), event.as_object()) {
-            for (_, v) in o.iter().filter(|(k, _)| !k.starts_with('_')) {
-                scan(f, v);
-            }
-        }
-        match event.as_object() {
-            // A flat event: a field is its top-level key (see `lookup::is_flat`).
-            Some(o) if lookup::is_flat(event) => {
-                for (k, v) in o {
-                    if let Some(f) = self
-                        .by_name
-                        .get(k.as_str())
-                        .and_then(|&i| self.fields.get(i))
-                    {
+        if let Some(f) = self.any.and_then(|i| self.fields.get(i)) {
+            match event {
+                View::Json(Value::Object(o)) => {
+                    for (_, v) in o.iter().filter(|(k, _)| !k.starts_with('_')) {
+                        scan(f, Val::of(v));
+                    }
+                }
+                View::Flat(e) => {
+                    for (_, v) in e.iter().filter(|(k, _)| !k.starts_with('_')) {
                         scan(f, v);
                     }
                 }
-                for f in self.dotted.iter().filter_map(|&i| self.fields.get(i)) {
-                    for v in lookup::values(event, &f.name) {
+                View::Json(_) => {}
+            }
+        }
+        // A flat event: a field is its top-level key (see `lookup::is_flat`).
+        let named = |k: &str| self.by_name.get(k).and_then(|&i| self.fields.get(i));
+        match event {
+            View::Flat(e) => {
+                for (k, v) in e.iter() {
+                    if let Some(f) = named(k) {
                         scan(f, v);
+                    }
+                }
+            }
+            View::Json(Value::Object(o)) if event.is_flat() => {
+                for (k, v) in o {
+                    if let Some(f) = named(k) {
+                        scan(f, Val::of(v));
                     }
                 }
             }
             _ => {
                 for f in self.fields.iter().filter(|f| f.name != ANY) {
-                    for v in lookup::values(event, &f.name) {
+                    for v in event.values(&f.name) {
                         scan(f, v);
                     }
                 }
+                return;
+            }
+        }
+        for f in self.dotted.iter().filter_map(|&i| self.fields.get(i)) {
+            for v in event.values(&f.name) {
+                scan(f, v);
             }
         }
     }
@@ -355,20 +370,20 @@ impl Plan {
 impl PlanField {
     /// Marks the rules of every needle found in the value's text (arrays: each element; for
     /// keywords, objects too: every scalar inside).
-    fn scan(&self, v: &Value, scratch: &mut Scratch, out: &mut Vec<(u32, u32)>) {
+    fn scan(&self, v: Val, scratch: &mut Scratch, out: &mut Vec<(u32, u32)>) {
         let text: Cow<str> = match v {
-            Value::String(s) => Cow::Borrowed(s),
-            Value::Number(n) => Cow::Owned(n.to_string()),
-            Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-            Value::Array(items) => {
+            Val::Str(s) => Cow::Borrowed(s),
+            Val::Num(n) => Cow::Owned(n.to_string()),
+            Val::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
+            Val::Json(Value::Array(items)) => {
                 for x in items {
-                    self.scan(x, scratch, out);
+                    self.scan(Val::of(x), scratch, out);
                 }
                 return;
             }
-            Value::Object(o) if self.name == ANY => {
+            Val::Json(Value::Object(o)) if self.name == ANY => {
                 for x in o.values() {
-                    self.scan(x, scratch, out);
+                    self.scan(Val::of(x), scratch, out);
                 }
                 return;
             }
@@ -399,14 +414,14 @@ impl PlanField {
 
     /// Marks the rules of the integer the value reads as (raw mode's reading of a number: a
     /// JSON number, or text that parses as one); a float too large to tell marks them all.
-    fn scan_number(&self, v: &Value, scratch: &mut Scratch, out: &mut Vec<(u32, u32)>) {
+    fn scan_number(&self, v: Val, scratch: &mut Scratch, out: &mut Vec<(u32, u32)>) {
         const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
         let number = match v {
-            Value::Number(n) => n
+            Val::Num(n) => n
                 .as_i64()
                 .map(Number::Int)
                 .or(n.as_f64().map(Number::Float)),
-            Value::String(s) => {
+            Val::Str(s) => {
                 let t = s.trim();
                 t.parse::<i64>().ok().map(Number::Int).or_else(|| {
                     t.parse::<f64>()
@@ -550,14 +565,21 @@ mod tests {
         );
     }
 
-    /// The candidates of events for a plan of up to 5 rules, sorted.
+    /// The candidates of events for a plan of up to 5 rules, sorted; an event of scalars has
+    /// the same ones read flat.
     fn candidates_of(plan: &Plan) -> impl FnMut(serde_json::Value) -> Vec<(u32, u32)> + '_ {
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
         move |ev| {
-            plan.candidates(&ev, 5, &mut scratch, &mut out);
+            plan.candidates(View::Json(&ev), 5, &mut scratch, &mut out);
             out.sort_unstable();
-            out.clone()
+            let json = out.clone();
+            if let Some(flat) = crate::eval::flat::parse(&ev.to_string()) {
+                plan.candidates(View::Flat(&flat), 5, &mut scratch, &mut out);
+                out.sort_unstable();
+                assert_eq!(out, json, "read flat: {ev}");
+            }
+            json
         }
     }
 

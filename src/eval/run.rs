@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::compile::Program;
 use super::input::Event;
 use super::logsource::{self, EventOrigin, RawFit, Source};
+use super::lookup::{Val, View};
 use super::prefilter::{self, Plan, Requirement, Scratch};
 use super::result::{
     EventRef, EventsSummary, ExclusionReport, ExclusionWarning, Label, Report, RuleLabels,
@@ -234,6 +235,13 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Whether every condition takes raw mode's prefiltered path, which reads flat events
+    /// without building a JSON value (the other paths would build one per event and
+    /// condition).
+    pub fn reads_flat_events(&self) -> bool {
+        self.mode == Mode::Raw && self.conds.iter().all(|c| c.fast || c.work.is_none())
+    }
+
     /// Evaluates every rule condition on the next events (in input order).
     pub fn add(&mut self, events: &[Event]) {
         use rayon::prelude::*;
@@ -282,7 +290,7 @@ impl<'a> Run<'a> {
         use rayon::prelude::*;
         let labelled = events
             .iter()
-            .map(|e| e.value.get("_expect").is_some())
+            .map(|e| e.view().get("_expect").is_some())
             .collect();
         let mut chunk = Chunk {
             events,
@@ -298,7 +306,7 @@ impl<'a> Run<'a> {
             Mode::Target => {
                 chunk.ecs = events
                     .par_iter()
-                    .map(|e| row_is_translated(&e.value))
+                    .map(|e| row_is_translated(&e.json()))
                     .collect();
                 let forced = self.opts.table.as_deref();
                 for q in self.conds.iter().filter_map(|c| match &c.work {
@@ -314,7 +322,7 @@ impl<'a> Run<'a> {
                     }
                     let v = events
                         .par_iter()
-                        .map(|e| logsource::target_fit(t, &e.value, forced))
+                        .map(|e| logsource::target_fit(t, &e.json(), forced))
                         .collect();
                     chunk.fits.insert(t.name.as_str(), v);
                 }
@@ -322,7 +330,7 @@ impl<'a> Run<'a> {
             Mode::Raw => {
                 let origins: Vec<EventOrigin> = events
                     .par_iter()
-                    .map(|e| EventOrigin::of(&e.value))
+                    .map(|e| EventOrigin::of(e.view()))
                     .collect();
                 chunk.unknown = origins.iter().map(EventOrigin::is_unknown).collect();
                 self.unplaced += chunk.unknown.iter().filter(|u| **u).count();
@@ -414,14 +422,14 @@ impl<'a> Run<'a> {
                     let Some(plan) = plan.and_then(|&p| self.plan_list.get(p)) else {
                         return Vec::new();
                     };
-                    plan.candidates(&e.value, n, scratch, candidates);
+                    plan.candidates(e.view(), n, scratch, candidates);
                     candidates
                         .iter()
                         .filter(|&&(k, v)| {
                             self.conds
                                 .get(k as usize)
                                 .and_then(|c| c.work.as_ref())
-                                .is_some_and(|w| w.rule_program(v as usize).matches(&e.value))
+                                .is_some_and(|w| w.rule_program(v as usize).matches_view(e.view()))
                         })
                         .map(|&(k, _)| k)
                         .collect()
@@ -642,7 +650,7 @@ impl Cond<'_> {
             }
         }
         for e in alerted.iter().filter_map(|&i| chunk.events.get(i)) {
-            let make = || event_ref(e, &e.value, Mode::Raw, None);
+            let make = || event_ref(e, e.view(), Mode::Raw, None);
             // No exclusion: the remaining alerts are the alerts (see `finish`).
             acc.alerts.push(limit, make);
             if self.in_list {
@@ -663,6 +671,7 @@ impl Cond<'_> {
             _ => None,
         };
         for (i, e) in chunk.events.iter().enumerate() {
+            let json = e.json();
             // The row the condition sees, and which compiled variant applies to it.
             let (row, variant): (Cow<Value>, usize) = match &mut work.how {
                 How::Target { route, table, .. } => {
@@ -673,17 +682,17 @@ impl Cond<'_> {
                         if !fits {
                             continue;
                         }
-                        (Cow::Borrowed(&e.value), 0)
+                        (Cow::Borrowed(json.as_ref()), 0)
                     } else {
-                        let Some(row) = target_row(&e.value, *route) else {
+                        let Some(row) = target_row(&json, *route) else {
                             continue;
                         };
                         // An ECS-keyed event names no table: it belongs to the one its
                         // category or field sets say (see `row::ecs_table`), unless it names one.
                         let forced = forced_table.or_else(|| {
-                            logsource::row_table(&e.value)
+                            logsource::row_table(&json)
                                 .is_none()
-                                .then(|| row::ecs_table(&e.value))
+                                .then(|| row::ecs_table(&json))
                         });
                         if !table.is_none_or(|t| logsource::target_fit(t, &row, forced)) {
                             continue;
@@ -693,25 +702,25 @@ impl Cond<'_> {
                 }
                 how @ How::Raw { .. } => {
                     let o = chunk.origin.get(i).map_or(0, |o| *o as usize);
-                    let v = how.fit(o, || EventOrigin::of(&e.value));
+                    let v = how.fit(o, || EventOrigin::of(e.view()));
                     let Some(v) = v else { continue };
                     if chunk.unknown.get(i).copied().unwrap_or(false) {
                         acc.unplaced += 1;
                     }
-                    (Cow::Borrowed(&e.value), v)
+                    (Cow::Borrowed(json.as_ref()), v)
                 }
             };
             acc.considered += 1;
             let alert = work.rule_program(variant).matches(&row);
             let label = if chunk.labelled.get(i).copied().unwrap_or(false) {
-                label(&e.value, c)
+                label(&json, c)
             } else {
                 None
             };
             if label.is_some() {
                 acc.labelled += 1;
             }
-            let make = || event_ref(e, &row, mode, label);
+            let make = || event_ref(e, View::Json(&row), mode, label);
             let mut suppressed = false;
             for (k, (x, xa)) in work.exclusions.iter().zip(&mut acc.xs).enumerate() {
                 let Ok(written) = &x.program else { continue };
@@ -1121,7 +1130,7 @@ pub fn label(event: &Value, c: &Conversion) -> Option<Label> {
     }
 }
 
-fn event_ref(e: &Event, row: &Value, mode: Mode, expect: Option<Label>) -> EventRef {
+fn event_ref(e: &Event, row: View, mode: Mode, expect: Option<Label>) -> EventRef {
     let mut fields = IndexMap::new();
     let names = match mode {
         Mode::Target => TARGET_ID_FIELDS,
@@ -1129,11 +1138,11 @@ fn event_ref(e: &Event, row: &Value, mode: Mode, expect: Option<Label>) -> Event
     };
     for name in names {
         let v = match mode {
-            Mode::Target => row.get(*name).cloned(),
-            Mode::Raw => lookup::values(row, name).into_iter().next().cloned(),
+            Mode::Target => row.get(name),
+            Mode::Raw => row.first(name),
         };
         if let Some(v) = v.filter(|v| !v.is_null()) {
-            fields.insert((*name).to_string(), v);
+            fields.insert((*name).to_string(), v.to_json());
         }
     }
     EventRef {
@@ -1141,9 +1150,9 @@ fn event_ref(e: &Event, row: &Value, mode: Mode, expect: Option<Label>) -> Event
         file: e.file.to_string(),
         line: e.line,
         name: e
-            .value
+            .view()
             .get("_name")
-            .and_then(Value::as_str)
+            .and_then(Val::as_str)
             .map(str::to_string),
         expect,
         fields,

@@ -39,6 +39,8 @@ pub struct EventStream {
     source: Option<Source>,
     next_index: usize,
     summary: EventsSummary,
+    /// Read JSON Lines objects of scalars as flat events.
+    flat: bool,
 }
 
 /// The file being read.
@@ -60,6 +62,10 @@ pub(crate) trait ChunkReader: Send {
         events: &mut Vec<Event>,
         errors: &mut Vec<InputError>,
     ) -> bool;
+
+    /// Whether to read JSON objects of scalars as flat events (see [`super::flat`]); readers
+    /// of other layouts ignore it.
+    fn read_flat(&mut self, _on: bool) {}
 }
 
 impl EventStream {
@@ -77,6 +83,17 @@ impl EventStream {
                 errors: Vec::new(),
                 unplaced: 0,
             },
+            flat: false,
+        }
+    }
+
+    /// From the next chunk on, reads the JSON Lines objects that hold only scalars as flat
+    /// events ([`super::flat`]) rather than JSON values: raw mode's prefiltered path reads them
+    /// without a `Value` each.
+    pub fn read_flat(&mut self, on: bool) {
+        self.flat = on;
+        if let Some(Source::Streamed(r)) = &mut self.source {
+            r.read_flat(on);
         }
     }
 
@@ -120,7 +137,7 @@ impl EventStream {
             }
         }
         for e in &out {
-            if let Some(problem) = super::label_problem(&e.value) {
+            if let Some(problem) = super::label_problem(e.view()) {
                 errors.push(InputError {
                     file: e.file.to_string(),
                     line: e.line,
@@ -213,6 +230,7 @@ impl EventStream {
                     reader: Box::new(BufReader::with_capacity(256 << 10, rest)),
                     name,
                     line: 0,
+                    flat: self.flat,
                 })))
             }
             InputFormat::Csv => {
@@ -242,7 +260,7 @@ impl EventStream {
 
     /// A file read whole.
     fn whole(&mut self, name: &str, bytes: &[u8], format: InputFormat) -> Source {
-        let f = input::parse_bytes(name, bytes, format, self.next_index);
+        let f = input::parse_bytes(name, bytes, format, self.next_index, self.flat);
         self.next_index += f.events.len();
         self.set_format(f.format);
         self.summary.errors.extend(f.errors);
@@ -273,6 +291,8 @@ struct Lines {
     name: Arc<str>,
     /// Lines read so far.
     line: usize,
+    /// Read objects of scalars as flat events.
+    flat: bool,
 }
 
 impl ChunkReader for Lines {
@@ -337,7 +357,8 @@ impl ChunkReader for Lines {
                 }
             }
         }
-        let f = input::parse_events(&self.name, &block, InputFormat::Lines, first_index);
+        let lines = InputFormat::Lines;
+        let f = input::parse_events_with(&self.name, &block, lines, first_index, self.flat);
         events.extend(f.events.into_iter().map(|mut e| {
             e.line += base;
             e
@@ -347,6 +368,10 @@ impl ChunkReader for Lines {
             e
         }));
         more
+    }
+
+    fn read_flat(&mut self, on: bool) {
+        self.flat = on;
     }
 }
 
