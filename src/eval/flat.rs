@@ -42,7 +42,20 @@ pub struct FlatEvent {
 #[derive(Debug, Clone, PartialEq)]
 struct Field {
     key: Span,
+    /// The key's [`sig`], compared before the key.
+    sig: u64,
     value: Scalar,
+}
+
+/// A key's length and first seven bytes: equal keys have equal signatures, and keys of one
+/// event rarely share one, so a lookup compares one integer per field.
+fn sig(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let mut x = [0u8; 8];
+    let n = b.len().min(7);
+    x[..n].copy_from_slice(&b[..n]);
+    x[7] = b.len() as u8;
+    u64::from_le_bytes(x)
 }
 
 /// A range of [`FlatEvent::text`].
@@ -78,9 +91,10 @@ impl FlatEvent {
 
     /// The value of the top-level key `key`.
     pub fn get(&self, key: &str) -> Option<Val<'_>> {
+        let want = sig(key);
         self.fields
             .iter()
-            .find(|f| self.slice(f.key) == key)
+            .find(|f| f.sig == want && self.slice(f.key) == key)
             .map(|f| self.val(&f.value))
     }
 
@@ -143,13 +157,15 @@ impl<'de> Visitor<'de> for Object<'_> {
                 return Err(de::Error::custom("not a flat event"));
             }
             // A repeated key keeps its first place and takes the last value, as `Value` does.
-            match event.fields.iter().position(|f| event.slice(f.key) == name) {
+            let sig = sig(name);
+            let at = (event.fields.iter()).position(|f| f.sig == sig && event.slice(f.key) == name);
+            match at {
                 Some(i) => {
                     if let Some(f) = event.fields.get_mut(i) {
                         f.value = value;
                     }
                 }
-                None => event.fields.push(Field { key, value }),
+                None => event.fields.push(Field { key, sig, value }),
             }
         }
         Ok(())
@@ -271,10 +287,14 @@ mod tests {
 
     #[test]
     fn lookups() {
-        let e = parse(r#"{"Image":"a.exe","EventID":1,"Image ":"x","N":null}"#).expect("flat");
+        let e = parse(r#"{"Image":"a.exe","EventID":1,"Image ":"x","N":null,"ImageXYZ":2}"#)
+            .expect("flat");
         assert!(matches!(e.get("Image"), Some(Val::Str("a.exe"))));
         assert!(matches!(e.get("EventID"), Some(Val::Num(n)) if n.as_i64() == Some(1)));
         assert!(matches!(e.get("N"), Some(Val::Null)));
         assert!(e.get("image").is_none());
+        // Same length and first seven bytes: told apart by the key itself.
+        assert!(matches!(e.get("ImageXYZ"), Some(Val::Num(_))));
+        assert!(e.get("ImageXYW").is_none());
     }
 }

@@ -6,8 +6,8 @@
 //! without (every branch of an `or`, one operand of an `and`, nothing under `not`), and only
 //! their ASCII runs, lower-cased. A comparison that holds on a value (case folded or not)
 //! holds on its Unicode-lower-cased text, which then holds the ASCII run lower-cased; the scan
-//! looks for it ASCII-case-insensitively in the text as it is (ASCII text) or lower-cased (any
-//! other). So a rule the prefilter drops cannot match, and the evaluator's verdicts are the
+//! looks for it in the text lower-cased (ASCII text byte by byte, any other with Unicode's
+//! rules). So a rule the prefilter drops cannot match, and the evaluator's verdicts are the
 //! ones it gives without the prefilter (`--exhaustive`), which the tests compare.
 
 use std::borrow::Cow;
@@ -186,13 +186,21 @@ struct PlanField {
     name: String,
     /// The number of its first text needle among the plan's.
     first: usize,
-    /// The text needles.
+    /// The text needles, searched for in the lower-cased text (every match, overlapping).
     ac: Option<AhoCorasick>,
+    /// The same needles for a quick first look, when they are few enough for a SIMD search
+    /// (aho-corasick's packed searcher takes at most 64, leftmost and case-sensitive only):
+    /// most values hold none of a small set, and the every-match search above costs a few
+    /// nanoseconds a byte.
+    quick: Option<AhoCorasick>,
     /// Per text needle, the rules it stands for.
     postings: Vec<Vec<Post>>,
     /// Integer needles: the rules each stands for.
     numbers: HashMap<i64, Vec<Post>>,
 }
+
+/// The most needles a field's quick first look takes (see [`PlanField`]).
+const QUICK_NEEDLES: usize = 64;
 
 /// Marks a rule already made a candidate for the current event.
 const DONE: u8 = 0x80;
@@ -206,6 +214,8 @@ pub struct Scratch {
     /// Per text needle (numbered across the plan's fields): the event it was last found in,
     /// so that a needle found again in the same event is not marked again.
     seen: Vec<u32>,
+    /// The value being searched, lower-cased.
+    lower: String,
 }
 
 impl Plan {
@@ -249,10 +259,18 @@ impl Plan {
                     Lit::Int(n) => numbers.entry(*n).or_default().extend(posts),
                 }
             }
+            // The needles are lower-case ASCII; the text is lower-cased before the search.
             let ac = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
                 .build(&texts);
+            let quick = (texts.len() <= QUICK_NEEDLES)
+                .then(|| {
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .build(&texts)
+                        .ok()
+                })
+                .flatten();
             let ac = match ac {
                 Ok(ac) if !texts.is_empty() => Some(ac),
                 Ok(_) => None,
@@ -278,6 +296,7 @@ impl Plan {
                 name: field.to_string(),
                 first,
                 ac,
+                quick,
                 postings,
                 numbers,
             });
@@ -393,12 +412,29 @@ impl PlanField {
             self.scan_number(v, scratch, out);
         }
         let Some(ac) = &self.ac else { return };
-        let text = if text.is_ascii() {
-            text
+        let mut lower = std::mem::take(&mut scratch.lower);
+        lower.clear();
+        if text.is_ascii() {
+            lower.push_str(&text);
+            lower.make_ascii_lowercase();
         } else {
-            Cow::Owned(text.to_lowercase())
-        };
-        for m in ac.find_overlapping_iter(text.as_ref()) {
+            lower.push_str(&text.to_lowercase());
+        }
+        if self.quick.as_ref().is_none_or(|q| q.is_match(&lower)) {
+            self.mark_found(ac, &lower, scratch, out);
+        }
+        scratch.lower = lower;
+    }
+
+    /// Marks the rules of every needle in `text`.
+    fn mark_found(
+        &self,
+        ac: &AhoCorasick,
+        text: &str,
+        scratch: &mut Scratch,
+        out: &mut Vec<(u32, u32)>,
+    ) {
+        for m in ac.find_overlapping_iter(text) {
             let k = m.pattern().as_usize();
             // A needle found again in this event changes nothing.
             match scratch.seen.get_mut(self.first + k) {
