@@ -96,12 +96,16 @@ pub fn lint_rule<'a>(
     let mut out: Vec<(&'a Scenario, lint::Finding)> = Vec::new();
     let windows = rule.logsource.product.as_deref() == Some("windows");
     let several = rule.conditions.len() > 1;
+    let applicable: Vec<&'a Scenario> = scenarios.iter().filter(|s| s.applies_to(rule)).collect();
+    if applicable.is_empty() {
+        return out;
+    }
     for (i, c) in rule.conditions.iter().enumerate() {
         let Ok(route) = pipeline.route_for(rule, &c.expr) else {
             continue;
         };
         let route = route.for_exclusions();
-        for s in scenarios.iter().filter(|s| s.applies_to(rule)) {
+        for &s in &applicable {
             let Ok(mapped) = pipeline.map_with(rule, &c.expr, &[s]) else {
                 continue;
             };
