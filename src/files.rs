@@ -98,8 +98,7 @@ pub fn collect_with(
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut add = |inputs: &mut Vec<Input>, path: PathBuf| {
-        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if seen.insert(key) {
+        if seen.insert(file_key(&path)) {
             inputs.push(Input::File(normalize(&path)));
         }
     };
@@ -134,6 +133,27 @@ pub fn collect_with(
         }
     }
     (inputs, problems)
+}
+
+/// What names one file however a path reaches it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum FileKey {
+    /// Device and inode (Unix): one `stat`, where a canonical path costs one per component.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    /// The canonical path (elsewhere, or when the file cannot be read).
+    Path(PathBuf),
+}
+
+fn file_key(path: &Path) -> FileKey {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            return FileKey::Inode(m.dev(), m.ino());
+        }
+    }
+    FileKey::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 fn walk(

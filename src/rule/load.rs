@@ -79,16 +79,22 @@ pub fn load_file(path: &Path) -> LoadedFile {
 pub fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
     let name = path.display().to_string();
     let fail = |reason: String| Box::new(Diagnostic::new(Problem::Io { reason }, name.clone()));
-    match std::fs::metadata(path) {
+    // Checked before opening: opening a named pipe would wait for a writer.
+    let size = match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => return Err(fail("not a regular file".into())),
-        Ok(_) => {}
+        Ok(m) => m.len().min(MAX_FILE_SIZE + 1),
         Err(e) => return Err(fail(e.to_string())),
-    }
-    let mut bytes = Vec::new();
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
         .map_err(|e| fail(e.to_string()))?;
-    decode(&name, &bytes).map(str::to_string)
+    match String::from_utf8(bytes) {
+        Ok(text) if text.len() as u64 <= MAX_FILE_SIZE => Ok(text),
+        // Too large, or not UTF-8: `decode` says so, and where.
+        Ok(text) => decode(&name, text.as_bytes()).map(str::to_string),
+        Err(e) => decode(&name, e.as_bytes()).map(str::to_string),
+    }
 }
 
 /// Loads a file's bytes (named `name` in diagnostics): see [`load_source`].
