@@ -287,13 +287,10 @@ impl Renderer<'_> {
                 }
                 let field = self.field(&first.field, As::Text)?;
                 let used = values.len();
-                let mut list: Vec<String> = Vec::with_capacity(used);
-                for v in values {
-                    let lit = literal::string(v);
-                    if !list.contains(&lit) {
-                        list.push(lit);
-                    }
-                }
+                // Each value once, in first-seen order (hash lists run to thousands).
+                let list: indexmap::IndexSet<String> =
+                    values.into_iter().map(|v| literal::string(v)).collect();
+                let list: Vec<String> = list.into_iter().collect();
                 let text = match (list.as_slice(), case) {
                     ([one], _) => format!("{field} {} {one}", text_op(TextOp::Eq, *case)),
                     (_, Case::Sensitive) => format!("{field} in ({})", list.join(", ")),
@@ -305,7 +302,7 @@ impl Renderer<'_> {
                 if self.q.field_type(&first.field).numeric()
                     && !self.q.derived.contains_key(&first.field) =>
             {
-                let mut list: Vec<String> = Vec::new();
+                let mut list: indexmap::IndexSet<String> = indexmap::IndexSet::new();
                 let used = items
                     .iter()
                     .map_while(|e| match e {
@@ -316,19 +313,17 @@ impl Renderer<'_> {
                         _ => None,
                     })
                     .inspect(|n| {
-                        if !list.contains(n) {
-                            list.push(n.clone());
-                        }
+                        list.insert(n.clone());
                     })
                     .count();
                 if used < 2 {
                     return Ok(None);
                 }
                 let f = literal::name(&first.field);
-                let pred = if list.len() == 1 {
-                    format!("{f} == {}", list[0])
-                } else {
-                    format!("{f} in ({})", list.join(", "))
+                let list: Vec<String> = list.into_iter().collect();
+                let pred = match list.as_slice() {
+                    [one] => format!("{f} == {one}"),
+                    _ => format!("{f} in ({})", list.join(", ")),
                 };
                 Ok(Some((self.guard(&first.field, &f, pred, neg), used)))
             }
