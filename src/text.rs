@@ -24,9 +24,12 @@ pub fn closest<'a>(
     max: usize,
 ) -> Vec<&'a str> {
     let lower = name.to_lowercase();
-    let limit = (lower.chars().count() / 3).max(2);
+    let chars = lower.chars().count();
+    let limit = (chars / 3).max(2);
     let mut scored: Vec<(usize, &'a str)> = candidates
         .into_iter()
+        // The distance is at least the difference in length: most candidates end here.
+        .filter(|c| c.chars().count().abs_diff(chars) <= limit)
         .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .collect();
