@@ -214,10 +214,15 @@ impl MappedQuery {
 
     /// How the backend and the evaluator see a field's type: derived fields are strings.
     pub fn field_type(&self, field: &str) -> ColumnType {
+        self.field_type_in(self.table_schema(), field)
+    }
+
+    /// [`MappedQuery::field_type`] with the table's schema already at hand.
+    pub fn field_type_in(&self, table: Option<&Table>, field: &str) -> ColumnType {
         if self.derived.contains_key(field) {
             return ColumnType::String;
         }
-        self.table_schema()
+        table
             .and_then(|t| t.column(field))
             .unwrap_or(ColumnType::String)
     }

@@ -43,7 +43,10 @@ fn join_chain(parts: Vec<String>, word: &str, sep: &str) -> String {
 
 /// Renders the whole query.
 pub fn render(q: &MappedQuery) -> Result<String, ConvertError> {
-    let r = Renderer { q };
+    let r = Renderer {
+        q,
+        table: q.table_schema(),
+    };
     let mut out = literal::name(&q.table);
     if let Some(f) = &q.filter {
         out.push_str("\n| where ");
@@ -101,6 +104,8 @@ fn alias(field: &str) -> String {
 
 struct Renderer<'a> {
     q: &'a MappedQuery,
+    /// The query's table, looked up once (a rule renders hundreds of leaves).
+    table: Option<&'static crate::pipeline::schema::Table>,
 }
 
 /// What a leaf needs a field as.
@@ -180,7 +185,7 @@ impl Renderer<'_> {
                     && let Op::Str(StrMatch::Text { how, value, case }) = &p.op
                     && !value.is_empty()
                     && !self.nullable(&p.field)
-                    && self.q.field_type(&p.field) == ColumnType::String
+                    && self.field_type(&p.field) == ColumnType::String
                 {
                     let f = self.field(&p.field, As::Text)?;
                     let op = text_op(*how, *case);
@@ -299,7 +304,7 @@ impl Renderer<'_> {
                 Ok(Some((text, used)))
             }
             Op::Num(CmpOp::Eq, _)
-                if self.q.field_type(&first.field).numeric()
+                if self.field_type(&first.field).numeric()
                     && !self.q.derived.contains_key(&first.field) =>
             {
                 let mut list: indexmap::IndexSet<String> = indexmap::IndexSet::new();
@@ -369,7 +374,7 @@ impl Renderer<'_> {
             Some(Derived::Join { .. } | Derived::FilePath { .. }) => Ok(alias(name)),
             None => {
                 let col = literal::name(name);
-                let ty = self.q.field_type(name);
+                let ty = self.field_type(name);
                 Ok(match (want, ty) {
                     (As::Text, ColumnType::String) => col,
                     (As::Text, _) => format!("tostring({col})"),
@@ -383,6 +388,11 @@ impl Renderer<'_> {
                 })
             }
         }
+    }
+
+    /// The field's column type (see [`MappedQuery::field_type`]).
+    fn field_type(&self, field: &str) -> ColumnType {
+        self.q.field_type_in(self.table, field)
     }
 
     /// Whether a field can be null in Kusto (see [`MappedQuery::nullable`]).
@@ -427,7 +437,7 @@ impl Renderer<'_> {
             Op::Bool(_) | Op::TimePart(..) if path => {
                 return refuse("is a path, not a boolean or a time");
             }
-            Op::Str(_) | Op::FieldRef(_) if self.q.field_type(name) == ColumnType::DateTime => {
+            Op::Str(_) | Op::FieldRef(_) if self.field_type(name) == ColumnType::DateTime => {
                 return refuse(
                     "is a timestamp compared as text (use the |minute … |year modifiers)",
                 );
