@@ -97,9 +97,9 @@ pub fn collect_with(
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut add = |inputs: &mut Vec<Input>, path: PathBuf| {
-        if seen.insert(file_key(&path)) {
-            inputs.push(Input::File(normalize(&path)));
+    let mut add = |inputs: &mut Vec<Input>, (path, key): (PathBuf, FileKey)| {
+        if seen.insert(key) {
+            inputs.push(Input::File(path));
         }
     };
     for p in paths {
@@ -121,11 +121,20 @@ pub fn collect_with(
                     });
                 }
                 found.sort();
-                for f in found {
+                // A `stat` and a respelling per file: on all cores.
+                use rayon::prelude::*;
+                let keyed: Vec<(PathBuf, FileKey)> = found
+                    .par_iter()
+                    .map(|f| (normalize(f), file_key(f)))
+                    .collect();
+                for f in keyed {
                     add(&mut inputs, f);
                 }
             }
-            Ok(_) => add(&mut inputs, path),
+            Ok(_) => {
+                let key = file_key(&path);
+                add(&mut inputs, (normalize(&path), key));
+            }
             Err(e) => problems.push(PathProblem {
                 path: p.clone(),
                 reason: e.to_string(),

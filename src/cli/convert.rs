@@ -102,32 +102,36 @@ pub(super) fn load_pipeline(spec: &str) -> Result<Pipeline, String> {
 }
 
 pub(super) fn kql_text(results: &[Conversion]) -> String {
-    let mut out = String::new();
-    for r in results.iter().filter(|r| r.status == "ok") {
-        for q in &r.queries {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&format!("// {}\n", crate::text::one_line(&r.title)));
-            let mut meta = Vec::new();
-            if let Some(id) = &r.id {
-                meta.push(format!("id: {id}"));
-            }
-            if let Some(level) = r.level {
-                meta.push(format!("level: {level}"));
-            }
-            meta.push(format!("file: {}", r.path));
-            out.push_str(&format!(
-                "// {}\n",
-                crate::text::one_line(&meta.join(" · "))
-            ));
-            for w in &r.warnings {
-                out.push_str(&format!("// warning: {}\n", crate::text::one_line(w)));
-            }
-            out.push_str(q);
-            out.push('\n');
-        }
+    use rayon::prelude::*;
+    // Each query with its comment lines, written on all cores; a blank line between them.
+    let blocks: Vec<Vec<String>> = results
+        .par_iter()
+        .filter(|r| r.status == "ok")
+        .map(|r| r.queries.iter().map(|q| kql_block(r, q)).collect())
+        .collect();
+    blocks.into_iter().flatten().collect::<Vec<_>>().join("\n")
+}
+
+/// One query headed by `//` lines: the rule's title, its id, level and file, its warnings.
+fn kql_block(r: &Conversion, q: &str) -> String {
+    let mut out = format!("// {}\n", crate::text::one_line(&r.title));
+    let mut meta = Vec::new();
+    if let Some(id) = &r.id {
+        meta.push(format!("id: {id}"));
     }
+    if let Some(level) = r.level {
+        meta.push(format!("level: {level}"));
+    }
+    meta.push(format!("file: {}", r.path));
+    out.push_str(&format!(
+        "// {}\n",
+        crate::text::one_line(&meta.join(" · "))
+    ));
+    for w in &r.warnings {
+        out.push_str(&format!("// warning: {}\n", crate::text::one_line(w)));
+    }
+    out.push_str(q);
+    out.push('\n');
     out
 }
 
@@ -310,23 +314,28 @@ pub(super) fn run(args: &ConvertArgs, out: &mut impl Write) -> anyhow::Result<u8
     }
     let summary = ConvertSummary::of(&results);
     out.flush()?;
-    // One write for all the problems: a corpus has a thousand of them.
-    let mut problems = String::new();
-    for r in &results {
-        for e in &r.errors {
-            let _ = writeln!(
-                problems,
-                "error[{}]: {}: {}\n  --> {}",
-                e.reason, r.title, e.message, r.path
-            );
-            if let Some(at) = &e.at {
-                let _ = writeln!(problems, "  --> {at}");
+    // One write for all the problems (a corpus has a thousand of them), written on all cores.
+    use rayon::prelude::*;
+    let mut problems: String = results
+        .par_iter()
+        .map(|r| {
+            let mut text = String::new();
+            for e in &r.errors {
+                let _ = writeln!(
+                    text,
+                    "error[{}]: {}: {}\n  --> {}",
+                    e.reason, r.title, e.message, r.path
+                );
+                if let Some(at) = &e.at {
+                    let _ = writeln!(text, "  --> {at}");
+                }
             }
-        }
-        for w in &r.warnings {
-            let _ = writeln!(problems, "warning: {}: {w}\n  --> {}", r.title, r.path);
-        }
-    }
+            for w in &r.warnings {
+                let _ = writeln!(text, "warning: {}: {w}\n  --> {}", r.title, r.path);
+            }
+            text
+        })
+        .collect();
     let _ = writeln!(problems, "{}", summary.line());
     let _ = std::io::stderr().lock().write_all(problems.as_bytes());
     super::keep_until_exit((loaded, results));
