@@ -451,7 +451,7 @@ fn eval(n: &Node, event: View, mode: Mode) -> bool {
         Node::Not(x) => !eval(x, event, mode),
         Node::Keyword(m, reads) => keyword(event, m, reads, mode),
         Node::AnyText(Read::Raw(field), set) => {
-            event.any_value(field, |v| scalar_text(v).is_some_and(|t| set.is_match(&t)))
+            event.any_value(field, |v| v.text().is_some_and(|t| set.is_match(&t)))
         }
         Node::Leaf(Read::Raw(field), test) => raw_leaf(event, field, test),
         // Target mode reads rows, which are always JSON (flat events are raw mode's).
@@ -786,16 +786,6 @@ fn target_leaf(row: &Value, read: &Read, test: &Test) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Raw mode: the Sigma spec over JSON values.
 
-/// A scalar's text (strings, numbers, booleans); `None` for null, objects and arrays.
-fn scalar_text(v: Val<'_>) -> Option<Cow<'_, str>> {
-    match v {
-        Val::Str(s) => Some(Cow::Borrowed(s)),
-        Val::Num(n) => Some(Cow::Owned(n.to_string())),
-        Val::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
-        Val::Null | Val::Json(_) => None,
-    }
-}
-
 fn raw_number(v: Val) -> Option<Number> {
     match v {
         Val::Num(n) => n
@@ -817,8 +807,8 @@ fn raw_leaf(event: View, field: &str, test: &Test) -> bool {
         Test::Exists(want) => event.found(field).is_empty() != *want,
         Test::FieldRef(Read::Raw(other), how, case) => {
             let (values, others) = (event.values(field), event.values(other));
-            values.iter().filter_map(|v| scalar_text(*v)).any(|a| {
-                others.iter().filter_map(|v| scalar_text(*v)).any(|b| {
+            values.iter().filter_map(|v| v.text()).any(|a| {
+                others.iter().filter_map(|v| v.text()).any(|b| {
                     let m = Matcher::Text {
                         how: *how,
                         needle: match case {
@@ -838,7 +828,7 @@ fn raw_leaf(event: View, field: &str, test: &Test) -> bool {
 
 fn raw_value(v: Val, test: &Test) -> bool {
     match test {
-        Test::Str(m) => scalar_text(v).is_some_and(|t| m.is_match(&t)),
+        Test::Str(m) => v.text().is_some_and(|t| m.is_match(&t)),
         Test::Num(cmp, n) => raw_number(v).is_some_and(|x| compare(*cmp, x, *n)),
         Test::Bool(b) => match v {
             Val::Bool(x) => x == *b,
@@ -869,7 +859,7 @@ fn keyword(event: View, m: &Matcher, reads: &[Read], mode: Mode) -> bool {
         match v {
             Val::Json(Value::Object(o)) => o.values().any(|x| any_scalar(Val::of(x), m)),
             Val::Json(Value::Array(a)) => a.iter().any(|x| any_scalar(Val::of(x), m)),
-            v => scalar_text(v).is_some_and(|t| m.is_match(&t)),
+            v => v.text().is_some_and(|t| m.is_match(&t)),
         }
     }
     match (mode, event) {

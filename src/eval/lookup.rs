@@ -56,6 +56,18 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// A scalar's text as Sigma compares it (strings as they are, numbers in JSON's decimal
+    /// form, booleans as `true` / `false`); `None` for null, objects and arrays. The evaluator
+    /// and the prefilter both read values through this, so that they cannot disagree.
+    pub fn text(self) -> Option<Cow<'a, str>> {
+        match self {
+            Val::Str(s) => Some(Cow::Borrowed(s)),
+            Val::Num(n) => Some(Cow::Owned(n.to_string())),
+            Val::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+            Val::Null | Val::Json(_) => None,
+        }
+    }
+
     /// The value as JSON.
     pub fn to_json(self) -> Value {
         match self {

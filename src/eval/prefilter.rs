@@ -391,9 +391,6 @@ impl PlanField {
     /// keywords, objects too: every scalar inside).
     fn scan(&self, v: Val, scratch: &mut Scratch, out: &mut Vec<(u32, u32)>) {
         let text: Cow<str> = match v {
-            Val::Str(s) => Cow::Borrowed(s),
-            Val::Num(n) => Cow::Owned(n.to_string()),
-            Val::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
             Val::Json(Value::Array(items)) => {
                 for x in items {
                     self.scan(Val::of(x), scratch, out);
@@ -406,7 +403,11 @@ impl PlanField {
                 }
                 return;
             }
-            _ => return,
+            // A scalar's text as the evaluator reads it.
+            v => match v.text() {
+                Some(text) => text,
+                None => return,
+            },
         };
         if !self.numbers.is_empty() {
             self.scan_number(v, scratch, out);
