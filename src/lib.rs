@@ -41,3 +41,4 @@ pub mod ruletest;
 pub mod source;
 pub mod syntax;
 pub mod text;
+pub mod yaml;

@@ -11,3 +11,4 @@ mod robustness; // property tests: the loaders and the condition and exclusion p
 mod sentinel; // Sentinel analytic rules: the RustDesk rules with the seed scenarios, limits
 mod stream; // streaming evaluation, EVTX input (and damaged EVTX), streamed = read whole
 mod support; // shared helpers
+mod yaml; // the fast YAML reader agrees with yaml_serde: SigmaHQ, the project's files, random edits

@@ -252,7 +252,7 @@ fn load_plain(name: &str, text: &str) -> ScenarioFile {
 
 fn load_yaml(name: &str, text: &str) -> ScenarioFile {
     let src = crate::source::SourceText::new(text);
-    let value: Value = match serde_yaml::from_str(text) {
+    let value: Value = match crate::yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             let mut d = Diagnostic::new(

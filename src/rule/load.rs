@@ -171,7 +171,7 @@ pub fn load_source(name: &str, text: &str) -> LoadedFile {
             continue;
         };
         let label = format!("document {}", index + 1);
-        let value: Value = match serde_yaml::from_str(doc_text) {
+        let value: Value = match crate::yaml::from_str(doc_text) {
             Ok(v) => v,
             Err(e) => {
                 let mut d = yaml_error(name, &src, &e, first_line);
