@@ -120,7 +120,13 @@ pub fn collect_with(
                         reason: format!("the folder holds no {what}"),
                     });
                 }
-                found.sort();
+                // Sorted as paths (component by component), each path split once rather than
+                // in every comparison.
+                found.sort_by_cached_key(|f| {
+                    f.components()
+                        .map(|c| c.as_os_str().to_owned())
+                        .collect::<Vec<_>>()
+                });
                 // A `stat` and a respelling per file: on all cores.
                 use rayon::prelude::*;
                 let keyed: Vec<(PathBuf, FileKey)> = found

@@ -119,6 +119,7 @@ impl<'a> SourceText<'a> {
         let mut start = 0;
         let mut has_content = false;
         for (i, l) in lines.iter().enumerate() {
+            let is_content = is_content(l);
             let begins = *l == "---" || l.starts_with("--- ") || l.starts_with("---\t");
             let ends = *l == "..." || l.starts_with("... ");
             if begins || ends {
@@ -131,10 +132,10 @@ impl<'a> SourceText<'a> {
                     start = i + 1;
                 }
                 // Otherwise: directives or comments before `---` stay with the next document.
-            } else if is_content(l) && !l.starts_with('%') {
+            } else if is_content && !l.starts_with('%') {
                 has_content = true;
             }
-            if is_content(l) {
+            if is_content {
                 let indent = l.len() - l.trim_start_matches(' ').len();
                 content.push(Line {
                     no: i,
