@@ -41,7 +41,8 @@ pub fn fast(text: &str) -> Option<Value> {
 
 /// Nesting deeper than this is left to yaml_serde (which has its own limit).
 const MAX_DEPTH: usize = 64;
-/// Longer implicit keys are left to yaml_serde (YAML limits them to 1024 characters).
+/// Keys whose `:` is further than this many bytes from their start (quotes included) are left
+/// to yaml_serde (libyaml drops a possible key after 1024).
 const MAX_KEY: usize = 1000;
 
 /// Whether the text has only characters the reader handles: no tabs, carriage returns or other
@@ -413,7 +414,9 @@ fn split_key(text: &str) -> Option<(Value, &str)> {
         let (key, after) = quoted(text)?;
         let after = after.trim_start_matches(' ');
         let rest = after.strip_prefix(':')?;
-        return (rest.is_empty() || rest.starts_with(' ')).then_some((Value::String(key), rest));
+        let colon = text.len() - rest.len() - 1;
+        return ((rest.is_empty() || rest.starts_with(' ')) && colon <= MAX_KEY)
+            .then_some((Value::String(key), rest));
     }
     let bytes = text.as_bytes();
     if text.starts_with(INDICATORS)
@@ -861,6 +864,22 @@ mod tests {
             from_str("a: [1, 2]\n").ok(),
             serde_yaml::from_str("a: [1, 2]\n").ok()
         );
+    }
+
+    #[test]
+    fn keys_past_libyamls_limit_are_declined() {
+        for key in [
+            format!("'{}'", "a".repeat(1023)),
+            format!("\"{}\"", "\\x41".repeat(256)),
+            format!("'a'{}", " ".repeat(1022)),
+            format!("'{}'", "é".repeat(512)),
+        ] {
+            assert!(serde_yaml::from_str::<Value>(&format!("{key}: b\n")).is_err());
+            declined(&format!("{key}: b\n"));
+            declined(&format!("- {key}: b\n"));
+        }
+        read(&format!("'{}': b\n", "a".repeat(900)));
+        declined(&format!("{}: b\n", "a".repeat(1030)));
     }
 
     #[test]

@@ -232,3 +232,69 @@ proptest! {
         }
     }
 }
+
+/// One line of a generated text: a collection head, a scalar or a blank, at some indentation.
+fn generated_line() -> impl Strategy<Value = String> {
+    let piece = proptest::sample::select(vec![
+        "a:",
+        "a: |",
+        "a: >",
+        "a: |-",
+        "a: >-",
+        "a: x",
+        "a: 'x'",
+        "a: \"q\\tr\"",
+        "a: 1",
+        "b:",
+        "b: y # c",
+        "- |",
+        "- >-",
+        "- x",
+        "-",
+        "- a: |",
+        "- a: x",
+        "- a:",
+        "- - x",
+        "x",
+        "y z",
+        "# c",
+        "#",
+        "'q'",
+        "x:",
+        "x #c",
+        "x  ",
+        "1",
+        "0123",
+        "~",
+        "? x",
+        ":x",
+        "-x",
+        "x: y",
+        "[]",
+        "{}",
+        "c: []",
+        "",
+    ]);
+    (0usize..6, piece).prop_map(|(indent, p)| format!("{}{p}", " ".repeat(indent)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3000),
+        ..ProptestConfig::default()
+    })]
+
+    /// Short texts made of random lines, which reach the reader's rules on indentation,
+    /// folding, block scalars and compact collections more often than edits of whole files.
+    #[test]
+    fn generated_texts_are_declined_or_read_as_yaml_serde_reads_them(
+        lines in prop::collection::vec(generated_line(), 1..10),
+        newline in any::<bool>(),
+    ) {
+        let mut text = lines.join("\n");
+        if newline {
+            text.push('\n');
+        }
+        check(&text).map_err(TestCaseError::fail)?;
+    }
+}
