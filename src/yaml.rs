@@ -137,18 +137,23 @@ impl<'a> Reader<'a> {
     /// The block node whose first line is the next content line, at indentation `indent`.
     fn block(&mut self, indent: usize) -> Option<Value> {
         let line = self.peek()?;
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return None;
-        }
-        let value = if is_entry(line.text) {
-            self.sequence(indent)
+        if is_entry(line.text) {
+            self.deeper(|r| r.sequence(indent))
         } else if split_key(line.text).is_some() {
-            self.mapping(indent)
+            self.deeper(|r| r.mapping(indent))
         } else {
             // A scalar on lines of its own: left to yaml_serde.
             None
-        };
+        }
+    }
+
+    /// `read` one level deeper; nesting past [`MAX_DEPTH`] is left to yaml_serde.
+    fn deeper(&mut self, read: impl FnOnce(&mut Self) -> Option<Value>) -> Option<Value> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let value = read(self);
         self.depth -= 1;
         value
     }
@@ -192,12 +197,7 @@ impl<'a> Reader<'a> {
                     indent: column,
                     text: item,
                 };
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return None;
-                }
-                items.push(self.mapping(column)?);
-                self.depth -= 1;
+                items.push(self.deeper(|r| r.mapping(column))?);
             } else {
                 self.pos += 1;
                 items.push(self.value(rest, indent, false)?);
@@ -216,10 +216,7 @@ impl<'a> Reader<'a> {
             return match self.peek() {
                 Some(next) if next.indent > indent => self.block(next.indent),
                 Some(next) if in_map && next.indent == indent && is_entry(next.text) => {
-                    self.depth += 1;
-                    let value = self.sequence(indent);
-                    self.depth -= 1;
-                    value
+                    self.deeper(|r| r.sequence(indent))
                 }
                 _ => Some(Value::Null),
             };
@@ -230,18 +227,9 @@ impl<'a> Reader<'a> {
                 end_of_line(after).then_some(Value::String(value))
             }
             b'|' | b'>' => self.block_scalar(text, indent),
-            b'[' | b'{' => {
-                let (open, close) = (&text[..1], if text.starts_with('[') { "]" } else { "}" });
-                let after = text[open.len()..].strip_prefix(close)?;
-                if !end_of_line(after) {
-                    return None;
-                }
-                Some(if open == "[" {
-                    Value::Sequence(Vec::new())
-                } else {
-                    Value::Mapping(Mapping::new())
-                })
-            }
+            // Of flow collections, only the empty ones.
+            b'[' => end_of_line(text.strip_prefix("[]")?).then(|| Value::Sequence(Vec::new())),
+            b'{' => end_of_line(text.strip_prefix("{}")?).then(|| Value::Mapping(Mapping::new())),
             _ => self.plain_scalar(text, indent),
         }
     }
@@ -285,16 +273,7 @@ impl<'a> Reader<'a> {
             at += 1;
             self.pos = at;
         }
-        match folded {
-            Some(s) => resolve(&s).map(|v| match v {
-                Resolved::Borrowed => Value::String(s),
-                Resolved::Value(v) => v,
-            }),
-            None => resolve(first).map(|v| match v {
-                Resolved::Borrowed => Value::String(first.to_string()),
-                Resolved::Value(v) => v,
-            }),
-        }
+        resolve(folded.as_deref().unwrap_or(first))
     }
 
     /// A literal (`|`) or folded (`>`) block scalar, with clip or strip (`-`) chomping.
@@ -436,11 +415,7 @@ fn split_key(text: &str) -> Option<(Value, &str)> {
     if i == bytes.len() || i > MAX_KEY {
         return None;
     }
-    let key = text[..i].trim_end_matches(' ');
-    let key = match resolve(key)? {
-        Resolved::Borrowed => Value::String(key.to_string()),
-        Resolved::Value(v) => v,
-    };
+    let key = resolve(text[..i].trim_end_matches(' '))?;
     Some((key, &text[i + 1..]))
 }
 
@@ -524,57 +499,48 @@ fn escape(body: &str, at: usize) -> Option<(char, usize)> {
     Some((c, 1))
 }
 
-/// A plain scalar's value under YAML 1.2's core schema, as yaml_serde resolves it.
-enum Resolved {
-    /// The scalar is a string: its own text.
-    Borrowed,
-    /// Null, a boolean or a number.
-    Value(Value),
-}
-
-/// Resolves a plain scalar; `None` for the integers yaml_serde reads as 128-bit (which a
-/// `Value` cannot hold) and for radix prefixes, left to yaml_serde.
-fn resolve(s: &str) -> Option<Resolved> {
+/// A plain scalar's value under YAML 1.2's core schema, as yaml_serde resolves it; `None` for
+/// the integers yaml_serde reads as 128-bit (which a `Value` cannot hold) and for radix
+/// prefixes, left to yaml_serde.
+fn resolve(s: &str) -> Option<Value> {
     let value = match s {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        _ => {
-            let first = s.as_bytes()[0];
-            if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
-                return Some(Resolved::Borrowed);
-            }
-            return number(s);
+        // Only a scalar starting with a digit, a sign or a dot can be a number.
+        _ if s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => {
+            return number(s)
+                .map(|n| n.map_or_else(|| Value::String(s.to_string()), Value::Number));
         }
+        _ => Value::String(s.to_string()),
     };
-    Some(Resolved::Value(value))
+    Some(value)
 }
 
-/// A scalar starting with a digit, a sign or a dot: a number, or a string.
-fn number(s: &str) -> Option<Resolved> {
+/// A scalar starting with a digit, a sign or a dot: `Some(None)` when it is a string.
+fn number(s: &str) -> Option<Option<Number>> {
     let (negative, digits) = match s.as_bytes()[0] {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    if digits.starts_with(['0']) && digits[1..].starts_with(['x', 'o', 'b']) {
+    if digits.starts_with('0') && digits[1..].starts_with(['x', 'o', 'b']) {
         return None;
     }
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         if digits.len() > 1 && digits.starts_with('0') {
             // Leading zeros: a string in YAML 1.2.
-            return Some(Resolved::Borrowed);
+            return Some(None);
         }
-        let n = if negative {
+        return Some(Some(if negative {
             Number::from(s.parse::<i64>().ok()?)
         } else {
             Number::from(digits.parse::<u64>().ok()?)
-        };
-        return Some(Resolved::Value(Value::Number(n)));
+        }));
     }
     let unsigned = s.strip_prefix('+').unwrap_or(s);
     if s.starts_with('+') && unsigned.starts_with(['+', '-']) {
-        return Some(Resolved::Borrowed);
+        return Some(None);
     }
     let special = match (s, unsigned) {
         (_, ".inf" | ".Inf" | ".INF") => Some(f64::INFINITY),
@@ -583,10 +549,7 @@ fn number(s: &str) -> Option<Resolved> {
         _ => None,
     };
     let float = special.or_else(|| unsigned.parse::<f64>().ok().filter(|f| f.is_finite()));
-    Some(match float {
-        Some(f) => Resolved::Value(Value::Number(Number::from(f))),
-        None => Resolved::Borrowed,
-    })
+    Some(float.map(Number::from))
 }
 
 #[cfg(test)]

@@ -203,12 +203,20 @@ fn apply(text: &mut String, edit: &Edit) {
     }
 }
 
-proptest! {
-    // PROPTEST_CASES raises the number of cases for a longer run.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1500),
+/// The number of cases: `default`, or `PROPTEST_CASES` for a longer run.
+fn cases(default: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig {
+        cases,
         ..ProptestConfig::default()
-    })]
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(1500))]
 
     /// Random edits of real files, most of them turning valid YAML into invalid or unusual
     /// YAML: the reader declines or agrees, document by document and on the whole text.
@@ -279,10 +287,7 @@ fn generated_line() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(3000),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(cases(3000))]
 
     /// Short texts made of random lines, which reach the reader's rules on indentation,
     /// folding, block scalars and compact collections more often than edits of whole files.
