@@ -10,7 +10,8 @@
 //! converting the SigmaHQ rules; see BENCHMARKS.md.
 //!
 //! The promise `fast(text) == None || Ok(fast(text)) == serde_yaml::from_str(text)` is
-//! tested on every SigmaHQ rule, on the project's files and on random edits of them.
+//! tested (`tests/yaml.rs`) on every SigmaHQ rule, on the project's files, on random edits of
+//! them and on generated texts; `fuzz/` has a target for it.
 
 use serde_yaml::{Mapping, Number, Value};
 
@@ -353,9 +354,15 @@ impl<'a> Reader<'a> {
 }
 
 /// Characters that cannot start a plain scalar (`-`, `?` and `:` can when a non-space follows).
-const INDICATORS: [char; 15] = [
-    ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
+const INDICATORS: [char; 16] = [
+    ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`',
 ];
+
+/// Whether `text` can start a plain scalar (or a plain key).
+fn starts_plain(text: &str) -> bool {
+    let spaced = matches!(text.as_bytes().get(1), None | Some(b' '));
+    !(text.starts_with(INDICATORS) || (spaced && text.starts_with(['-', '?', ':'])))
+}
 
 /// Whether a line is a sequence entry (`-` then a space or the end of the line).
 fn is_entry(text: &str) -> bool {
@@ -372,10 +379,7 @@ fn end_of_line(after: &str) -> bool {
 /// removed. `None` when it could not be a plain scalar in a block value (it starts with an
 /// indicator or holds `: `).
 fn plain_part(text: &str) -> Option<&str> {
-    if text.starts_with(INDICATORS) || text.starts_with('`') {
-        return None;
-    }
-    if text.starts_with(['-', '?', ':']) && matches!(text.as_bytes().get(1), None | Some(b' ')) {
+    if !starts_plain(text) {
         return None;
     }
     let end = text.find(" #").unwrap_or(text.len());
@@ -397,13 +401,10 @@ fn split_key(text: &str) -> Option<(Value, &str)> {
         return ((rest.is_empty() || rest.starts_with(' ')) && colon <= MAX_KEY)
             .then_some((Value::String(key), rest));
     }
-    let bytes = text.as_bytes();
-    if text.starts_with(INDICATORS)
-        || text.starts_with('`')
-        || (text.starts_with(['-', '?', ':']) && matches!(bytes.get(1), None | Some(b' ')))
-    {
+    if !starts_plain(text) {
         return None;
     }
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
